@@ -1,0 +1,162 @@
+/**
+ * arXiv's announcement calendar.
+ *
+ * arXiv takes submissions until 14:00 US Eastern on weekdays and announces them at 20:00
+ * Eastern, Sunday to Thursday; nothing is announced on Friday or Saturday evenings:
+ *
+ *   submitted Mon 14:00 – Tue 14:00  → announced Tue 20:00 → listing of Wednesday
+ *   submitted Thu 14:00 – Fri 14:00  → announced Sun 20:00 → listing of Monday
+ *   submitted Fri 14:00 – Mon 14:00  → announced Mon 20:00 → listing of Tuesday
+ *
+ * A paper's "announcement day" is the date of the listing it first appears in, as arXiv names
+ * its listings and RSS feeds ("new submissions for Wed, 20 Aug 2025", published
+ * 2025-08-20T00:00-04:00): the Eastern date after the 20:00 announcement. Listing days are
+ * therefore Monday to Friday. Holidays are listing days arXiv skips; their papers move to the
+ * next listing.
+ */
+
+export const ARXIV_TIME_ZONE = 'America/New_York';
+const CUTOFF_HOUR = 14;
+const ANNOUNCE_HOUR = 20;
+
+export interface Calendar {
+  /** listing days (YYYY-MM-DD) on which arXiv makes no announcement */
+  holidays: ReadonlySet<string>;
+}
+
+export const DEFAULT_CALENDAR: Calendar = { holidays: new Set() };
+
+/** The listing day (YYYY-MM-DD, arXiv's date) on which a paper submitted at `submittedAt` appears. */
+export function announcementDay(submittedAt: Date | string, cal: Calendar = DEFAULT_CALENDAR): string {
+  const t = typeof submittedAt === 'string' ? new Date(submittedAt) : submittedAt;
+  const local = easternParts(t);
+  let day = local.date;
+  // The cutoff that takes this submission: today's at 14:00 if it is a weekday and not past it.
+  if (!(isWeekday(day) && local.hour < CUTOFF_HOUR)) day = nextWeekday(day);
+  // Announced the evening of the cutoff day (Friday's on Sunday): listed the next weekday.
+  let listing = nextWeekday(day);
+  while (cal.holidays.has(listing)) listing = nextWeekday(listing);
+  return listing;
+}
+
+/** The instant (UTC) of the announcement that produces a listing day: 20:00 Eastern the evening before (Sunday for Monday). */
+export function announcementTime(listingDay: string): Date {
+  return easternToUtc(addDays(listingDay, -1), ANNOUNCE_HOUR, 0);
+}
+
+/** The next listing day whose announcement happens strictly after `now`. */
+export function nextListingDay(now: Date, cal: Calendar = DEFAULT_CALENDAR): string {
+  let day = easternParts(now).date;
+  for (let i = 0; i < 30; i++) {
+    if (isWeekday(day) && !cal.holidays.has(day) && announcementTime(day).getTime() > now.getTime()) return day;
+    day = addDays(day, 1);
+  }
+  throw new Error('no listing day within 30 days: check the holiday list');
+}
+
+/** The most recent listing day whose announcement has already happened at `now`. */
+export function latestListingDay(now: Date, cal: Calendar = DEFAULT_CALENDAR): string {
+  let day = addDays(easternParts(now).date, 1);
+  for (let i = 0; i < 30; i++) {
+    if (isWeekday(day) && !cal.holidays.has(day) && announcementTime(day).getTime() <= now.getTime()) return day;
+    day = addDays(day, -1);
+  }
+  throw new Error('no listing day within 30 days: check the holiday list');
+}
+
+// ---- calendar arithmetic on YYYY-MM-DD strings (UTC-based, so no DST surprises) ----
+
+export function addDays(day: string, n: number): string {
+  const t = Date.parse(`${day}T00:00:00Z`) + n * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** ISO weekday: Monday 1 … Sunday 7. */
+export function isoWeekday(day: string): number {
+  const d = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+function isWeekday(day: string): boolean {
+  return isoWeekday(day) <= 5;
+}
+
+function nextWeekday(day: string): string {
+  let d = addDays(day, 1);
+  while (!isWeekday(d)) d = addDays(d, 1);
+  return d;
+}
+
+// ---- US Eastern time without a dependency: Intl knows the DST rules ----
+
+const easternFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: ARXIV_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+interface LocalParts {
+  date: string;
+  hour: number;
+  minute: number;
+}
+
+/**
+ * Eastern wall-clock parts of an instant. The UTC offset is constant within any UTC hour (DST
+ * switches on the hour), so it is asked of Intl once per hour and cached: bulk imports call
+ * this millions of times.
+ */
+export function easternParts(t: Date): LocalParts {
+  const ms = t.getTime();
+  const hourKey = Math.floor(ms / 3_600_000);
+  let offset = offsetCache.get(hourKey);
+  if (offset === undefined) {
+    offset = intlOffsetMinutes(new Date(hourKey * 3_600_000));
+    if (offsetCache.size > 200_000) offsetCache.clear();
+    offsetCache.set(hourKey, offset);
+  }
+  const local = new Date(ms + offset * 60_000);
+  return {
+    date: local.toISOString().slice(0, 10),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+  };
+}
+
+const offsetCache = new Map<number, number>();
+
+/** Minutes to add to UTC to get Eastern wall-clock time (-240 or -300). */
+function intlOffsetMinutes(t: Date): number {
+  const parts: Record<string, string> = {};
+  for (const p of easternFormat.formatToParts(t)) parts[p.type] = p.value;
+  const wall = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return Math.round((wall - Math.floor(t.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The UTC instant of a wall-clock time in US Eastern. */
+export function easternToUtc(day: string, hour: number, minute: number): Date {
+  const asUtc = Date.parse(`${day}T${pad(hour)}:${pad(minute)}:00Z`);
+  // Eastern is UTC-5 or UTC-4; try both and keep the one that reads back as the asked time.
+  for (const offsetHours of [4, 5]) {
+    const guess = new Date(asUtc + offsetHours * 3_600_000);
+    const back = easternParts(guess);
+    if (back.date === day && back.hour === hour && back.minute === minute) return guess;
+  }
+  return new Date(asUtc + 5 * 3_600_000);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

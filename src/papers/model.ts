@@ -1,0 +1,85 @@
+/**
+ * The normalized paper every ingest source produces and the store keeps. A field that a source
+ * does not carry is `undefined` (the store keeps what it had); `null` means the source says
+ * there is nothing (no DOI, no comments).
+ */
+export interface PaperVersion {
+  /** 1-based version number */
+  version: number;
+  /** when this version was submitted (UTC ISO 8601 with milliseconds), null when unknown */
+  submittedAt: string | null;
+  /** size as arXiv reports it ("121kb"), when known */
+  size?: string | null;
+}
+
+export interface PaperAuthor {
+  /** display name as written: "Adam Tauman Kalai" */
+  name: string;
+  /** affiliations in order, when the source gives them */
+  affiliations?: string[];
+}
+
+export interface NormalizedPaper {
+  /** canonical arXiv id without version: 2101.11408 or hep-th/9901001 */
+  id: string;
+  title: string;
+  abstract: string;
+  authors: PaperAuthor[];
+  /** every version the source knows, ascending; at least the latest one */
+  versions: PaperVersion[];
+  /** primary category first, then cross-lists, no duplicates */
+  categories: string[];
+  comments?: string | null;
+  journalRef?: string | null;
+  doi?: string | null;
+  reportNo?: string | null;
+  license?: string | null;
+  submitter?: string | null;
+  /** first version's submission time (UTC ISO), when known */
+  submittedAt?: string | null;
+  /** latest version's time or the source's last-updated time (UTC ISO), when known */
+  updatedAt?: string | null;
+}
+
+/**
+ * A paper featured by the community on a day (Hugging Face daily papers, or a member's
+ * submission once accounts exist).
+ */
+export interface FeaturedPaper {
+  paperId: string;
+  /** when it was featured (UTC ISO); its UTC date is the featured day */
+  featuredAt: string;
+  upvotes: number;
+  /** HF user name of whoever submitted it, when known */
+  submittedBy?: string | null;
+  submittedByFullname?: string | null;
+  submittedByAvatarUrl?: string | null;
+  numComments?: number | null;
+  githubRepo?: string | null;
+  githubStars?: number | null;
+  projectPage?: string | null;
+  aiSummary?: string | null;
+  aiKeywords?: string[] | null;
+  thumbnail?: string | null;
+  /** HF's discussion id, when the data came from HF */
+  discussionId?: string | null;
+}
+
+/** The latest version number a paper record carries. */
+export function latestVersion(p: Pick<NormalizedPaper, 'versions'>): number {
+  let max = 0;
+  for (const v of p.versions) if (v.version > max) max = v.version;
+  return max;
+}
+
+/** Collapses whitespace runs (arXiv wraps titles and abstracts at ~80 columns). */
+export function cleanText(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Normalizes any parseable date text to UTC ISO 8601 with milliseconds; null when unparseable. */
+export function toIso(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { announcementDay, announcementTime, nextListingDay, latestListingDay, easternToUtc } from '../../src/papers/calendar.js';
+
+test('weekday submissions before the 14:00 Eastern cutoff are listed the next day', () => {
+  // Tue 2025-08-19 13:59 EDT = 17:59Z → announced Tue 20:00 → listing Wed 2025-08-20
+  assert.equal(announcementDay('2025-08-19T17:59:00Z'), '2025-08-20');
+  // Tue 14:00 EDT exactly is past the cutoff → Wed's cutoff → listing Thu
+  assert.equal(announcementDay('2025-08-19T18:00:00Z'), '2025-08-21');
+  // Mon 2025-08-18 10:00 EDT → listing Tue 2025-08-19
+  assert.equal(announcementDay('2025-08-18T14:00:00Z'), '2025-08-19');
+});
+
+test('Thursday-afternoon to Friday-cutoff papers are announced Sunday and listed Monday', () => {
+  assert.equal(announcementDay('2025-08-21T19:00:00Z'), '2025-08-25'); // Thu 15:00 EDT
+  assert.equal(announcementDay('2025-08-22T17:00:00Z'), '2025-08-25'); // Fri 13:00 EDT
+});
+
+test('Friday-afternoon and weekend papers are announced Monday and listed Tuesday', () => {
+  assert.equal(announcementDay('2025-08-22T18:30:00Z'), '2025-08-26'); // Fri 14:30 EDT
+  assert.equal(announcementDay('2025-08-23T12:00:00Z'), '2025-08-26'); // Sat
+  assert.equal(announcementDay('2025-08-25T17:59:59Z'), '2025-08-26'); // Mon 13:59 EDT
+});
+
+test('daylight saving time: the cutoff follows Eastern wall-clock time', () => {
+  // Winter (EST, UTC-5): Tue 2025-01-14 13:30 EST = 18:30Z, before the cutoff
+  assert.equal(announcementDay('2025-01-14T18:30:00Z'), '2025-01-15');
+  // Summer (EDT, UTC-4): 18:30Z is 14:30 EDT, after the cutoff
+  assert.equal(announcementDay('2025-07-15T18:30:00Z'), '2025-07-17');
+  // Late UTC evening is still the same Eastern day
+  assert.equal(announcementDay('2025-01-15T03:00:00Z'), '2025-01-16'); // Tue 22:00 EST
+});
+
+test('holidays move papers to the next listing', () => {
+  const cal = { holidays: new Set(['2025-11-27']) };
+  // Tue 2025-11-25 15:00 EST → would be listed Thu 2025-11-27 (Thanksgiving) → Fri
+  assert.equal(announcementDay('2025-11-25T20:00:00Z', cal), '2025-11-28');
+  assert.equal(announcementDay('2025-11-25T20:00:00Z'), '2025-11-27');
+});
+
+test('announcement instants and the next and latest listing day', () => {
+  assert.equal(announcementTime('2025-08-20').toISOString(), '2025-08-20T00:00:00.000Z');
+  assert.equal(announcementTime('2025-01-13').toISOString(), '2025-01-13T01:00:00.000Z'); // Sun 20:00 EST
+  assert.equal(easternToUtc('2025-03-09', 12, 0).toISOString(), '2025-03-09T16:00:00.000Z'); // DST starts that day
+  const friNoon = new Date('2025-08-22T16:00:00Z');
+  assert.equal(nextListingDay(friNoon), '2025-08-25');
+  assert.equal(latestListingDay(friNoon), '2025-08-22');
+  assert.equal(latestListingDay(new Date('2025-08-20T00:30:00Z')), '2025-08-20');
+  assert.equal(latestListingDay(new Date('2025-08-19T23:30:00Z')), '2025-08-19');
+});
