@@ -25,9 +25,9 @@ export interface NormalizedPaper {
   title: string;
   abstract: string;
   authors: PaperAuthor[];
-  /** every version the source knows, ascending; at least the latest one */
+  /** every version the source knows, ascending; empty when the source does not say (HF) */
   versions: PaperVersion[];
-  /** primary category first, then cross-lists, no duplicates */
+  /** primary category first, then cross-lists, no duplicates; empty when the source does not say */
   categories: string[];
   comments?: string | null;
   journalRef?: string | null;
