@@ -1,0 +1,177 @@
+/**
+ * Opens the store: embedded SQLite by default, PostgreSQL when DATABASE_URL says postgres://.
+ * Every way this can fail that a user can fix (a bad URL, an unreachable server, a missing
+ * database, an unwritable directory) becomes one UserError with a message saying what to fix.
+ */
+import { accessSync, constants, mkdirSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { UserError, errorMessage } from '../errors.js';
+import { redact } from '../log.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  dialect: Dialect;
+  db: Kysely<Database>;
+  /** the better-sqlite3 handle behind `db` (SQLite only), for prepared-statement hot paths; use through withSqlite */
+  sqlite: BetterSqlite3.Database | null;
+  /** the pool behind `db` (PostgreSQL only) */
+  pool: pg.Pool | null;
+  /** the database as shown to people: a file path, or a URL with the password masked */
+  label: string;
+  close(): Promise<void>;
+}
+
+/** Parsed DATABASE_URL. */
+export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  const u = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(u)) {
+    try {
+      new URL(u);
+    } catch {
+      throw new UserError('bad_database_url', `DATABASE_URL "${redact(u)}" is not a valid URL. Example: postgres://user@127.0.0.1:5432/dailypapers`);
+    }
+    return { dialect: 'postgres', url: u };
+  }
+  if (/^sqlite:/i.test(u)) return { dialect: 'sqlite', file: u.replace(/^sqlite:(\/\/)?/i, '') || ':memory:' };
+  if (/^file:/i.test(u)) return { dialect: 'sqlite', file: u.replace(/^file:(\/\/)?/i, '') };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) {
+    throw new UserError(
+      'bad_database_url',
+      `DATABASE_URL "${redact(u)}" uses an unsupported scheme. Use a file path (./data/dailypapers.db) for SQLite or postgres://user@host:5432/db for PostgreSQL.`,
+    );
+  }
+  if (u === '') throw new UserError('bad_database_url', 'DATABASE_URL is empty.');
+  return { dialect: 'sqlite', file: u };
+}
+
+export interface OpenOptions {
+  /** open read-only (SQLite): backups and inspection */
+  readonly?: boolean;
+  /** PostgreSQL pool size */
+  poolSize?: number;
+}
+
+/** Connects and checks the connection works; throws UserError with a fix-it message when it does not. */
+export async function openStore(databaseUrl: string, opts: OpenOptions = {}): Promise<Store> {
+  const target = parseDatabaseUrl(databaseUrl);
+  return target.dialect === 'sqlite' ? openSqlite(target.file, opts) : openPostgres(target.url, opts);
+}
+
+function openSqlite(file: string, opts: OpenOptions): Store {
+  const memory = file === ':memory:';
+  const path = memory ? file : resolve(file);
+  if (!memory) {
+    const dir = dirname(path);
+    try {
+      if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw new UserError(
+        'data_dir_unwritable',
+        `Cannot write to the data directory ${dir} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}). Make it writable or set DATABASE_URL to a file in a writable directory.`,
+      );
+    }
+  }
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(path, { readonly: opts.readonly ?? false });
+    sqlite.pragma('busy_timeout = 10000');
+    if (!opts.readonly) {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+    }
+    sqlite.pragma('foreign_keys = ON');
+    // 64 MB page cache, temp b-trees in memory: the catalog is large and read-mostly.
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('temp_store = MEMORY');
+    sqlite.prepare('SELECT 1').get();
+  } catch (err) {
+    throw new UserError('database_unusable', `Cannot open the SQLite database ${path}: ${errorMessage(err)}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    dialect: 'sqlite',
+    db,
+    sqlite,
+    pool: null,
+    label: path,
+    close: async () => {
+      await db.destroy(); // closes the better-sqlite3 handle
+    },
+  };
+}
+
+// int8 (counts, sums) as numbers: our counts stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'dailypapers',
+  });
+  // An idle client that loses its server must not crash the process.
+  pool.on('error', () => {});
+  const label = redact(url);
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT 1');
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new UserError('database_unreachable', describePgError(err, label));
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    sqlite: null,
+    pool,
+    label,
+    close: async () => {
+      await db.destroy(); // ends the pool
+    },
+  };
+}
+
+function describePgError(err: unknown, label: string): string {
+  const e = err as { code?: string; message?: string };
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `Cannot reach PostgreSQL at ${label}: connection refused. Is the server running and listening there?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot reach PostgreSQL at ${label}: the host name does not resolve.`;
+    case 'ETIMEDOUT':
+      return `Cannot reach PostgreSQL at ${label}: the connection timed out.`;
+    case '3D000':
+      return `PostgreSQL at ${label}: ${e.message}. Create it (createdb) or fix the database name in DATABASE_URL.`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL at ${label} refused the login: ${e.message}.`;
+    default:
+      return `Cannot connect to PostgreSQL at ${label}: ${redact(e.message ?? String(err))}`;
+  }
+}
+
+/**
+ * Runs `fn` with the raw better-sqlite3 handle while holding Kysely's connection, so a
+ * synchronous transaction in `fn` never lands inside a Kysely transaction that is awaiting.
+ */
+export async function withSqlite<T>(store: Store, fn: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
+  const sqlite = store.sqlite;
+  if (!sqlite) throw new Error('withSqlite called on a PostgreSQL store');
+  return store.db.connection().execute(async () => fn(sqlite));
+}

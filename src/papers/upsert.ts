@@ -1,0 +1,369 @@
+/**
+ * Writing papers: insert new ones, merge re-imports into existing ones (never a duplicate),
+ * keep the per-category listing rows and the featured rows in step, all in one transaction per
+ * batch. An optional ingest-state row is written in the same transaction, so a resumable job's
+ * position can never run ahead of, or behind, the papers it describes.
+ *
+ * SQLite runs the batch synchronously through prepared statements (the bulk-import hot path);
+ * PostgreSQL runs it through Kysely with multi-row statements.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { withSqlite, type Store } from '../db/connect.js';
+import type { IngestItem } from '../ingest/types.js';
+import type { FeaturedPaper, PaperAuthor } from './model.js';
+import { mergePaper, sameValues, type PaperValues } from './merge.js';
+import type { Calendar } from './calendar.js';
+
+export interface UpsertOptions {
+  calendar: Calendar;
+  now?: Date;
+  /** an ingest_state row to write in the same transaction (resumable jobs) */
+  state?: { key: string; value: unknown };
+}
+
+export interface UpsertStats {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  featured: number;
+}
+
+/** Stores a batch of papers (and their featured records) in one transaction. */
+export async function upsertItems(store: Store, items: IngestItem[], opts: UpsertOptions): Promise<UpsertStats> {
+  const now = (opts.now ?? new Date()).toISOString();
+  if (store.dialect === 'sqlite') return withSqlite(store, (db) => upsertSqlite(db, items, opts, now));
+  return store.db.transaction().execute((trx) => upsertPostgres(trx, items, opts, now));
+}
+
+// ---------------------------------------------------------------- row encoding
+
+const SELECT_COLUMNS = `seq, id, version, title, abstract, authors, categories, versions, comments, journal_ref,
+  doi, report_no, license, submitter, submitted_at, updated_at, announce_day`;
+
+interface StoredRow {
+  seq: number;
+  id: string;
+  version: number;
+  title: string;
+  abstract: string;
+  authors: string;
+  categories: string;
+  versions: string;
+  comments: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  report_no: string | null;
+  license: string | null;
+  submitter: string | null;
+  submitted_at: string | null;
+  updated_at: string | null;
+  announce_day: string | null;
+}
+
+function decode(row: StoredRow): PaperValues {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as PaperAuthor[],
+    categories: row.categories ? row.categories.split(' ') : [],
+    versions: JSON.parse(row.versions),
+    comments: row.comments,
+    journalRef: row.journal_ref,
+    doi: row.doi,
+    reportNo: row.report_no,
+    license: row.license,
+    submitter: row.submitter,
+    submittedAt: row.submitted_at,
+    updatedAt: row.updated_at,
+    announceDay: row.announce_day,
+  };
+}
+
+/** Joins author names the way arXiv writes them: "A, B and C". */
+export function joinAuthorNames(authors: PaperAuthor[]): string {
+  const names = authors.map((a) => a.name);
+  if (names.length <= 2) return names.join(' and ');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function encode(v: PaperValues) {
+  return {
+    id: v.id,
+    version: v.version,
+    title: v.title,
+    abstract: v.abstract,
+    authors: JSON.stringify(v.authors),
+    author_names: joinAuthorNames(v.authors),
+    categories: v.categories.join(' '),
+    primary_category: v.categories[0] ?? null,
+    versions: JSON.stringify(v.versions),
+    comments: v.comments,
+    journal_ref: v.journalRef,
+    doi: v.doi,
+    report_no: v.reportNo,
+    license: v.license,
+    submitter: v.submitter,
+    submitted_at: v.submittedAt,
+    updated_at: v.updatedAt,
+    announce_day: v.announceDay,
+  };
+}
+
+type EncodedPaper = ReturnType<typeof encode>;
+
+/** Listing rows of a paper: one per category on its announcement day. */
+function categoryKeys(v: PaperValues): Array<[string, string, number]> {
+  if (!v.announceDay) return [];
+  return v.categories.map((c, i) => [c, v.announceDay!, i === 0 ? 1 : 0]);
+}
+
+function featuredDay(f: FeaturedPaper): string {
+  return f.featuredAt.slice(0, 10);
+}
+
+/** Paper columns that come with featured data (HF): only known values overwrite. */
+function extrasOf(f: FeaturedPaper) {
+  return {
+    github_repo: f.githubRepo ?? null,
+    github_stars: f.githubStars ?? null,
+    project_page: f.projectPage ?? null,
+    ai_summary: f.aiSummary ?? null,
+    ai_keywords: f.aiKeywords ? JSON.stringify(f.aiKeywords) : null,
+    thumbnail: f.thumbnail ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- SQLite
+
+const statementCache = new WeakMap<BetterSqlite3.Database, ReturnType<typeof prepareSqlite>>();
+
+function prepareSqlite(db: BetterSqlite3.Database) {
+  return {
+    select: db.prepare<[string], StoredRow>(`SELECT ${SELECT_COLUMNS} FROM papers WHERE id = ?`),
+    insert: db.prepare(
+      `INSERT INTO papers (id, version, title, abstract, authors, author_names, categories, primary_category, versions,
+        comments, journal_ref, doi, report_no, license, submitter, submitted_at, updated_at, announce_day, created_at, modified_at)
+       VALUES (@id, @version, @title, @abstract, @authors, @author_names, @categories, @primary_category, @versions,
+        @comments, @journal_ref, @doi, @report_no, @license, @submitter, @submitted_at, @updated_at, @announce_day, @now, @now)`,
+    ),
+    update: db.prepare(
+      `UPDATE papers SET version = @version, title = @title, abstract = @abstract, authors = @authors,
+        author_names = @author_names, categories = @categories, primary_category = @primary_category,
+        versions = @versions, comments = @comments, journal_ref = @journal_ref, doi = @doi, report_no = @report_no,
+        license = @license, submitter = @submitter, submitted_at = @submitted_at, updated_at = @updated_at,
+        announce_day = @announce_day, modified_at = @now
+       WHERE seq = @seq`,
+    ),
+    extras: db.prepare(
+      `UPDATE papers SET github_repo = coalesce(@github_repo, github_repo), github_stars = coalesce(@github_stars, github_stars),
+        project_page = coalesce(@project_page, project_page), ai_summary = coalesce(@ai_summary, ai_summary),
+        ai_keywords = coalesce(@ai_keywords, ai_keywords), thumbnail = coalesce(@thumbnail, thumbnail),
+        upvotes = upvotes + @upvotes - coalesce((SELECT imported_upvotes FROM featured WHERE paper_seq = @seq), 0)
+       WHERE seq = @seq`,
+    ),
+    featured: db.prepare(
+      `INSERT INTO featured (paper_seq, featured_day, featured_at, source, submitted_by, submitted_by_fullname,
+        submitted_by_avatar, discussion_id, imported_upvotes)
+       VALUES (@seq, @day, @at, 'hf', @by, @fullname, @avatar, @discussion, @upvotes)
+       ON CONFLICT (paper_seq) DO UPDATE SET featured_day = excluded.featured_day, featured_at = excluded.featured_at,
+        submitted_by = coalesce(excluded.submitted_by, featured.submitted_by),
+        submitted_by_fullname = coalesce(excluded.submitted_by_fullname, featured.submitted_by_fullname),
+        submitted_by_avatar = coalesce(excluded.submitted_by_avatar, featured.submitted_by_avatar),
+        discussion_id = coalesce(excluded.discussion_id, featured.discussion_id),
+        imported_upvotes = excluded.imported_upvotes`,
+    ),
+    insertCategory: db.prepare(
+      'INSERT OR IGNORE INTO paper_categories (category, announce_day, paper_seq, is_primary) VALUES (?, ?, ?, ?)',
+    ),
+    deleteCategory: db.prepare('DELETE FROM paper_categories WHERE category = ? AND announce_day = ? AND paper_seq = ?'),
+    state: db.prepare(
+      `INSERT INTO ingest_state (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ),
+  };
+}
+
+function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: UpsertOptions, now: string): UpsertStats {
+  let st = statementCache.get(db);
+  if (!st) statementCache.set(db, (st = prepareSqlite(db)));
+  const s = st;
+  const stats: UpsertStats = { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
+  db.transaction(() => {
+    for (const item of items) {
+      const row = s.select.get(item.paper.id);
+      let seq: number;
+      if (!row) {
+        const values = mergePaper(null, item.paper, opts.calendar);
+        seq = Number(s.insert.run({ ...encode(values), now }).lastInsertRowid);
+        for (const [c, day, primary] of categoryKeys(values)) s.insertCategory.run(c, day, seq, primary);
+        stats.inserted++;
+      } else {
+        seq = row.seq;
+        const before = decode(row);
+        const after = mergePaper(before, item.paper, opts.calendar);
+        if (sameValues(before, after)) stats.unchanged++;
+        else {
+          s.update.run({ ...encode(after), seq, now });
+          for (const [c, day] of categoryKeys(before)) s.deleteCategory.run(c, day, seq);
+          for (const [c, day, primary] of categoryKeys(after)) s.insertCategory.run(c, day, seq, primary);
+          stats.updated++;
+        }
+      }
+      const f = item.featured;
+      if (f) {
+        s.extras.run({ ...extrasOf(f), upvotes: f.upvotes, seq });
+        s.featured.run({
+          seq,
+          day: featuredDay(f),
+          at: f.featuredAt,
+          by: f.submittedBy ?? null,
+          fullname: f.submittedByFullname ?? null,
+          avatar: f.submittedByAvatarUrl ?? null,
+          discussion: f.discussionId ?? null,
+          upvotes: f.upvotes,
+        });
+        stats.featured++;
+      }
+    }
+    if (opts.state) s.state.run(opts.state.key, JSON.stringify(opts.state.value), now);
+  }).immediate();
+  return stats;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], opts: UpsertOptions, now: string): Promise<UpsertStats> {
+  const stats: UpsertStats = { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
+  // A batch may name a paper twice (a feed listing it as new and as cross-list): merge in order.
+  const ids = [...new Set(items.map((i) => i.paper.id))];
+  const existing = new Map<string, { seq: number; values: PaperValues }>();
+  if (ids.length > 0) {
+    const rows = (await trx
+      .selectFrom('papers')
+      .select(['seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref', 'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day'])
+      .where('id', 'in', ids)
+      .forUpdate()
+      .execute()) as StoredRow[];
+    for (const r of rows) existing.set(r.id, { seq: Number(r.seq), values: decode(r) });
+  }
+
+  // Merge item by item, so a batch that names a paper twice stores the merge of both.
+  const original = new Map<string, PaperValues | null>();
+  const merged = new Map<string, PaperValues>();
+  for (const item of items) {
+    const id = item.paper.id;
+    if (!original.has(id)) original.set(id, existing.get(id)?.values ?? null);
+    const prev = merged.get(id) ?? original.get(id) ?? null;
+    const next = mergePaper(prev, item.paper, opts.calendar);
+    if (prev && sameValues(prev, next)) stats.unchanged++;
+    merged.set(id, next);
+  }
+
+  const toInsert: EncodedPaper[] = [];
+  for (const [id, values] of merged) {
+    const before = original.get(id) ?? null;
+    if (!before) {
+      toInsert.push(encode(values));
+      continue;
+    }
+    if (sameValues(before, values)) continue;
+    const seq = existing.get(id)!.seq;
+    await trx.updateTable('papers').set({ ...encode(values), modified_at: now }).where('seq', '=', seq).execute();
+    for (const [c, day] of categoryKeys(before)) {
+      await trx.deleteFrom('paper_categories').where('category', '=', c).where('announce_day', '=', day).where('paper_seq', '=', seq).execute();
+    }
+    await insertCategories(trx, seq, values);
+    stats.updated++;
+  }
+
+  for (let i = 0; i < toInsert.length; i += 1000) {
+    const chunk = toInsert.slice(i, i + 1000);
+    const inserted = await trx
+      .insertInto('papers')
+      .values(chunk.map((r) => ({ ...r, created_at: now, modified_at: now })))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning(['seq', 'id'])
+      .execute();
+    const catRows: Database['paper_categories'][] = [];
+    for (const r of inserted) {
+      const seq = Number(r.seq);
+      existing.set(r.id, { seq, values: merged.get(r.id)! });
+      for (const [category, announce_day, is_primary] of categoryKeys(merged.get(r.id)!)) {
+        catRows.push({ category, announce_day, paper_seq: seq, is_primary });
+      }
+    }
+    for (let j = 0; j < catRows.length; j += 5000) {
+      await trx.insertInto('paper_categories').values(catRows.slice(j, j + 5000)).onConflict((oc) => oc.doNothing()).execute();
+    }
+    stats.inserted += inserted.length;
+    // Lost a race with another instance inserting the same paper: it is stored, count it as such.
+    stats.unchanged += chunk.length - inserted.length;
+  }
+
+  for (const item of items) {
+    const f = item.featured;
+    if (!f) continue;
+    const seq = existing.get(item.paper.id)?.seq;
+    if (seq === undefined) continue;
+    const prev = await trx.selectFrom('featured').select('imported_upvotes').where('paper_seq', '=', seq).executeTakeFirst();
+    const extras = extrasOf(f);
+    await trx
+      .updateTable('papers')
+      .set((eb) => ({
+        github_repo: eb.fn.coalesce(eb.val(extras.github_repo), 'github_repo'),
+        github_stars: eb.fn.coalesce(eb.val(extras.github_stars), 'github_stars'),
+        project_page: eb.fn.coalesce(eb.val(extras.project_page), 'project_page'),
+        ai_summary: eb.fn.coalesce(eb.val(extras.ai_summary), 'ai_summary'),
+        ai_keywords: eb.fn.coalesce(eb.val(extras.ai_keywords), 'ai_keywords'),
+        thumbnail: eb.fn.coalesce(eb.val(extras.thumbnail), 'thumbnail'),
+        upvotes: eb('upvotes', '+', f.upvotes - (prev?.imported_upvotes ?? 0)),
+      }))
+      .where('seq', '=', seq)
+      .execute();
+    await trx
+      .insertInto('featured')
+      .values({
+        paper_seq: seq,
+        featured_day: featuredDay(f),
+        featured_at: f.featuredAt,
+        source: 'hf',
+        submitted_by: f.submittedBy ?? null,
+        submitted_by_fullname: f.submittedByFullname ?? null,
+        submitted_by_avatar: f.submittedByAvatarUrl ?? null,
+        discussion_id: f.discussionId ?? null,
+        imported_upvotes: f.upvotes,
+      })
+      .onConflict((oc) =>
+        oc.column('paper_seq').doUpdateSet((eb) => ({
+          featured_day: eb.ref('excluded.featured_day'),
+          featured_at: eb.ref('excluded.featured_at'),
+          submitted_by: eb.fn.coalesce('excluded.submitted_by', 'featured.submitted_by'),
+          submitted_by_fullname: eb.fn.coalesce('excluded.submitted_by_fullname', 'featured.submitted_by_fullname'),
+          submitted_by_avatar: eb.fn.coalesce('excluded.submitted_by_avatar', 'featured.submitted_by_avatar'),
+          discussion_id: eb.fn.coalesce('excluded.discussion_id', 'featured.discussion_id'),
+          imported_upvotes: eb.ref('excluded.imported_upvotes'),
+        })),
+      )
+      .execute();
+    stats.featured++;
+  }
+
+  if (opts.state) {
+    const value = JSON.stringify(opts.state.value);
+    await trx
+      .insertInto('ingest_state')
+      .values({ key: opts.state.key, value, updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+      .execute();
+  }
+  return stats;
+}
+
+async function insertCategories(trx: Transaction<Database>, seq: number, values: PaperValues): Promise<void> {
+  const rows = categoryKeys(values).map(([category, announce_day, is_primary]) => ({ category, announce_day, paper_seq: seq, is_primary }));
+  if (rows.length > 0) await trx.insertInto('paper_categories').values(rows).onConflict((oc) => oc.doNothing()).execute();
+}

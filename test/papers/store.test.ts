@@ -1,0 +1,174 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { ENGINES, freshDb, skipPostgres, type TestDb } from '../engines.js';
+import { upsertItems } from '../../src/papers/upsert.js';
+import { getPaper, countPapers, deletePapers, getIngestState, recentPapers, checkFullText } from '../../src/papers/repository.js';
+import { DEFAULT_CALENDAR } from '../../src/papers/calendar.js';
+import type { NormalizedPaper } from '../../src/papers/model.js';
+import { migrate, schemaVersion, MIGRATIONS } from '../../src/db/migrations.js';
+
+const calendar = DEFAULT_CALENDAR;
+
+function paper(over: Partial<NormalizedPaper> = {}): NormalizedPaper {
+  return {
+    id: '2508.13426',
+    title: 'ALIGN: Word Association Learning',
+    abstract: 'As large language models increasingly mediate cross-cultural communication.',
+    authors: [{ name: 'Chunhua Liu' }, { name: 'Kabir Manandhar Shrestha' }, { name: 'Sukai Huang' }],
+    versions: [{ version: 1, submittedAt: '2025-08-19T01:02:03.000Z' }],
+    categories: ['cs.CL', 'cs.AI'],
+    comments: '12 pages',
+    journalRef: null,
+    doi: null,
+    license: 'http://creativecommons.org/licenses/by-nc-sa/4.0/',
+    ...over,
+  };
+}
+
+for (const engine of ENGINES) {
+  describe(`paper store on ${engine}`, async () => {
+    const skip = engine === 'postgres' ? await skipPostgres() : false;
+    let t: TestDb;
+    before(async () => {
+      if (!skip) t = await freshDb(engine);
+    });
+    after(async () => {
+      await t?.cleanup();
+    });
+
+    test('migrations are recorded and a second run applies nothing', { skip }, async () => {
+      assert.equal(await schemaVersion(t.store), MIGRATIONS.at(-1)!.version);
+      assert.deepEqual(await migrate(t.store), []);
+    });
+
+    test('insert keeps every field and computes the announcement day', { skip }, async () => {
+      const stats = await upsertItems(t.store, [{ paper: paper() }], { calendar });
+      assert.deepEqual(stats, { inserted: 1, updated: 0, unchanged: 0, featured: 0 });
+      const p = await getPaper(t.store, '2508.13426');
+      assert.ok(p);
+      assert.equal(p.title, 'ALIGN: Word Association Learning');
+      assert.equal(p.authorNames, 'Chunhua Liu, Kabir Manandhar Shrestha and Sukai Huang');
+      assert.deepEqual(p.categories, ['cs.CL', 'cs.AI']);
+      assert.equal(p.primaryCategory, 'cs.CL');
+      assert.equal(p.version, 1);
+      assert.equal(p.submittedAt, '2025-08-19T01:02:03.000Z');
+      // Mon 2025-08-18 21:02 EDT: after Monday's cutoff → Tuesday's → listed Wednesday 08-20
+      assert.equal(p.announceDay, '2025-08-20');
+      assert.equal(p.license, 'http://creativecommons.org/licenses/by-nc-sa/4.0/');
+      const cats = await t.store.db.selectFrom('paper_categories').selectAll().orderBy('category').execute();
+      assert.deepEqual(
+        cats.map((c) => [c.category, c.announce_day, Number(c.is_primary)]),
+        [
+          ['cs.AI', '2025-08-20', 0],
+          ['cs.CL', '2025-08-20', 1],
+        ],
+      );
+    });
+
+    test('importing the same record again changes nothing and never duplicates', { skip }, async () => {
+      const stats = await upsertItems(t.store, [{ paper: paper() }, { paper: paper() }], { calendar });
+      assert.equal(stats.inserted, 0);
+      assert.equal(stats.unchanged, 2);
+      assert.equal(await countPapers(t.store), 1);
+    });
+
+    test('a newer version wins, versions are merged, listing rows follow', { skip }, async () => {
+      const v2 = paper({
+        title: 'ALIGN v2',
+        versions: [{ version: 2, submittedAt: '2025-09-01T10:00:00.000Z' }],
+        categories: ['cs.CL', 'cs.LG'],
+        journalRef: 'ACL 2026',
+        comments: null,
+      });
+      const stats = await upsertItems(t.store, [{ paper: v2 }], { calendar });
+      assert.equal(stats.updated, 1);
+      const p = (await getPaper(t.store, '2508.13426'))!;
+      assert.equal(p.title, 'ALIGN v2');
+      assert.equal(p.version, 2);
+      assert.deepEqual(p.versions, [
+        { version: 1, submittedAt: '2025-08-19T01:02:03.000Z' },
+        { version: 2, submittedAt: '2025-09-01T10:00:00.000Z' },
+      ]);
+      assert.equal(p.submittedAt, '2025-08-19T01:02:03.000Z');
+      assert.equal(p.updatedAt, '2025-09-01T10:00:00.000Z');
+      assert.equal(p.comments, null);
+      assert.equal(p.journalRef, 'ACL 2026');
+      const cats = await t.store.db.selectFrom('paper_categories').select('category').orderBy('category').execute();
+      assert.deepEqual(cats.map((c) => c.category), ['cs.CL', 'cs.LG']);
+    });
+
+    test('an older record only fills gaps', { skip }, async () => {
+      const old = paper({ title: 'ALIGN (old title)', doi: '10.1000/xyz', journalRef: null });
+      await upsertItems(t.store, [{ paper: old }], { calendar });
+      const p = (await getPaper(t.store, '2508.13426'))!;
+      assert.equal(p.title, 'ALIGN v2');
+      assert.equal(p.doi, '10.1000/xyz');
+      assert.equal(p.journalRef, 'ACL 2026');
+    });
+
+    test('featured papers keep their day, submitter and upvotes; re-import adjusts upvotes', { skip }, async () => {
+      const hf = paper({ id: '2509.04664', title: 'Why Language Models Hallucinate', versions: [], categories: [], submittedAt: '2025-09-04T21:26:31.000Z' });
+      const featured = {
+        paperId: '2509.04664',
+        featuredAt: '2025-09-08T02:44:20.973Z',
+        upvotes: 26,
+        submittedBy: 'taesiri',
+        githubRepo: 'https://github.com/example/repo',
+        aiKeywords: ['hallucinations'],
+        discussionId: '68be5810c123124955ef60b0',
+      };
+      const s1 = await upsertItems(t.store, [{ paper: hf, featured }], { calendar });
+      assert.equal(s1.featured, 1);
+      let p = (await getPaper(t.store, '2509.04664'))!;
+      assert.equal(p.upvotes, 26);
+      assert.equal(p.githubRepo, 'https://github.com/example/repo');
+      assert.deepEqual(p.aiKeywords, ['hallucinations']);
+      assert.equal(p.featured?.day, '2025-09-08');
+      assert.equal(p.featured?.submittedBy, 'taesiri');
+      assert.equal(p.version, 0);
+      assert.equal(p.announceDay, '2025-09-08');
+      await upsertItems(t.store, [{ paper: hf, featured: { ...featured, upvotes: 30, githubRepo: undefined } }], { calendar });
+      p = (await getPaper(t.store, '2509.04664'))!;
+      assert.equal(p.upvotes, 30);
+      assert.equal(p.githubRepo, 'https://github.com/example/repo');
+      // The arXiv record arriving later fills in versions and categories.
+      await upsertItems(t.store, [{ paper: paper({ id: '2509.04664', title: 'Why Language Models Hallucinate', versions: [{ version: 1, submittedAt: '2025-09-04T21:26:31.000Z' }], categories: ['cs.CL'] }) }], { calendar });
+      p = (await getPaper(t.store, '2509.04664'))!;
+      assert.equal(p.version, 1);
+      assert.deepEqual(p.categories, ['cs.CL']);
+      assert.equal(p.upvotes, 30);
+    });
+
+    test('the state row is written with the batch', { skip }, async () => {
+      await upsertItems(t.store, [{ paper: paper({ id: '2101.00001' }) }], { calendar, state: { key: 'import:x', value: { line: 42 } } });
+      assert.deepEqual(await getIngestState(t.store, 'import:x'), { line: 42 });
+    });
+
+    test('recent papers come newest announcement day first, newest first within a day', { skip }, async () => {
+      const list = await recentPapers(t.store, { limit: 10, offset: 0 });
+      assert.deepEqual(list.map((p) => p.id), ['2509.04664', '2101.00001', '2508.13426']);
+      const page2 = await recentPapers(t.store, { limit: 2, offset: 2 });
+      assert.deepEqual(page2.map((p) => p.id), ['2508.13426']);
+    });
+
+    test('the full-text index follows inserts, updates and deletes', { skip }, async () => {
+      const hits = async (q: string) => {
+        if (engine === 'sqlite') {
+          const r = await sql<{ n: number }>`SELECT count(*) AS n FROM papers_fts WHERE papers_fts MATCH ${q}`.execute(t.store.db);
+          return Number(r.rows[0]!.n);
+        }
+        const r = await sql<{ n: number }>`SELECT count(*) AS n FROM papers WHERE search_vector @@ plainto_tsquery('english', ${q})`.execute(t.store.db);
+        return Number(r.rows[0]!.n);
+      };
+      assert.equal(await hits('hallucinate'), 1);
+      assert.equal(await hits('ALIGN'), 2); // 2508.13426 and 2101.00001
+      assert.equal(await deletePapers(t.store, ['2101.00001']), 1);
+      assert.equal(await hits('ALIGN'), 1);
+      assert.equal(await checkFullText(t.store), true);
+      const cats = await t.store.db.selectFrom('paper_categories').select('paper_seq').execute();
+      assert.ok(cats.length > 0);
+      assert.equal(await countPapers(t.store), 2);
+    });
+  });
+}
