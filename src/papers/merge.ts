@@ -11,6 +11,8 @@
  * - Journal references and DOIs are publication facts: a newer version without one does not
  *   erase them.
  * - Versions are the union of both lists, keeping every known date and size.
+ * - The announcement day is the one a source states (an RSS listing), else the one arXiv's
+ *   calendar gives for the first version's submission time.
  */
 import type { NormalizedPaper, PaperAuthor, PaperVersion } from './model.js';
 import { latestVersion } from './model.js';
@@ -85,7 +87,7 @@ export function mergePaper(existing: PaperValues | null, incoming: NormalizedPap
   merged.versions = mergeVersions(existing.versions, incoming.versions);
   merged.submittedAt = firstSubmitted(merged.versions) ?? existing.submittedAt ?? incoming.submittedAt ?? null;
   merged.updatedAt = lastUpdated(merged.versions) ?? maxIso(existing.updatedAt, incoming.updatedAt ?? null);
-  merged.announceDay = merged.submittedAt ? announcementDay(merged.submittedAt, calendar) : existing.announceDay;
+  merged.announceDay = incoming.announceDay ?? (merged.submittedAt ? announcementDay(merged.submittedAt, calendar) : existing.announceDay);
   return merged;
 }
 
@@ -108,7 +110,7 @@ function fromIncoming(p: NormalizedPaper, version: number, calendar: Calendar): 
     submitter: p.submitter ?? null,
     submittedAt,
     updatedAt: lastUpdated(versions) ?? p.updatedAt ?? submittedAt,
-    announceDay: submittedAt ? announcementDay(submittedAt, calendar) : null,
+    announceDay: p.announceDay ?? (submittedAt ? announcementDay(submittedAt, calendar) : null),
   };
 }
 

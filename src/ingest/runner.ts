@@ -1,0 +1,336 @@
+/**
+ * The ingest runner: reads an input in any supported format, hands the records to the store
+ * in batches, reports bad records with their numbers, and keeps a resumable position.
+ *
+ * - JSON Lines (the arXiv snapshot, millions of lines) is streamed. After each batch the byte
+ *   offset and line number are written in the same transaction as the papers, so after a crash,
+ *   `kill -9` or Ctrl-C the same command continues from the last committed batch: no record is
+ *   lost and none is stored twice (the store merges by arXiv id anyway).
+ * - Documents (XML pages, Hugging Face JSON) are parsed whole before anything is written and
+ *   stored in one transaction: a truncated or foreign document writes nothing.
+ */
+import { createReadStream, openSync, readSync, closeSync, statSync, realpathSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { Store } from '../db/connect.js';
+import { upsertItems, type UpsertStats } from '../papers/upsert.js';
+import { deletePapers, getIngestState, setIngestState } from '../papers/repository.js';
+import type { Calendar } from '../papers/calendar.js';
+import { UserError } from '../errors.js';
+import { FormatError, INPUT_FORMATS, type IngestItem, type InputFormat, type RecordError } from './types.js';
+import { detectFormat } from './detect.js';
+import { parseSnapshotLine } from './snapshot.js';
+import { parseHfDailyPapers } from './hf-daily.js';
+import { parseArxivApiFeed } from './arxiv-api.js';
+import { parseOaiListRecords } from './oai-pmh.js';
+import { parseArxivRss } from './rss.js';
+import { createProgress, type Progress } from './progress.js';
+
+export interface ImportOptions {
+  format?: InputFormat;
+  calendar: Calendar;
+  /** records per transaction for streamed inputs */
+  batchSize?: number;
+  /** forget a saved position and start from the beginning */
+  restart?: boolean;
+  /** show progress on this stream (a TTY gets a bar) */
+  progress?: NodeJS.WriteStream | null;
+  /** stop cleanly after the batch in flight (Ctrl-C) */
+  signal?: AbortSignal;
+  /** called for every bad record, as it is found */
+  onRecordError?: (e: RecordError) => void;
+  /** stdin, when the input is "-" (tests pass their own) */
+  stdin?: Readable;
+}
+
+export interface ImportReport extends UpsertStats {
+  format: InputFormat;
+  /** records read, good and bad */
+  records: number;
+  deleted: number;
+  errors: number;
+  /** the first bad records (all of them are passed to onRecordError) */
+  errorSamples: RecordError[];
+  /** line the run resumed after, when it continued a previous run */
+  resumedAfterLine: number | null;
+  interrupted: boolean;
+  /** the input had been imported completely before: nothing done */
+  alreadyDone: boolean;
+}
+
+interface SnapshotPosition {
+  offset: number;
+  line: number;
+  records: number;
+  errors: number;
+  stats: UpsertStats;
+  done: boolean;
+}
+
+const MAX_ERROR_SAMPLES = 50;
+const HEAD_BYTES = 64 * 1024;
+
+/** Imports a file (or "-" for standard input) in any supported format. */
+export async function importInput(store: Store, input: string, opts: ImportOptions): Promise<ImportReport> {
+  const fromStdin = input === '-';
+  let head: Buffer;
+  let stdinHead: Buffer | null = null;
+  const stdinStream = opts.stdin ?? process.stdin;
+  if (fromStdin) {
+    stdinHead = await readStreamHead(stdinStream, HEAD_BYTES);
+    head = stdinHead;
+  } else {
+    head = readFileHead(input, HEAD_BYTES);
+  }
+  const format = opts.format ?? detectFormat(head.toString('utf8'));
+  if (!format) {
+    throw new FormatError(
+      'unknown_format',
+      `Cannot tell the format of ${fromStdin ? 'standard input' : input}: it is not arXiv snapshot JSON Lines, Hugging Face daily papers JSON, an arXiv API or RSS feed, or an OAI-PMH page. Pass --format (${INPUT_FORMATS.join(', ')}) if it is one of them.`,
+    );
+  }
+  if (format === 'snapshot') {
+    const stream = fromStdin ? prepend(stdinHead!, stdinStream) : null;
+    return importSnapshot(store, input, stream, opts);
+  }
+  const text = fromStdin ? Buffer.concat([stdinHead!, ...(await collect(stdinStream))]).toString('utf8') : await readWhole(input);
+  return importDocument(store, format, text, opts);
+}
+
+// ---------------------------------------------------------------- documents
+
+/** Parses a whole document and stores it in one transaction. */
+export async function importDocument(store: Store, format: Exclude<InputFormat, 'snapshot'>, text: string, opts: ImportOptions): Promise<ImportReport> {
+  const { items, errors, deleted } = parseDocument(format, text);
+  for (const e of errors) opts.onRecordError?.(e);
+  const stats = items.length > 0 ? await upsertItems(store, items, { calendar: opts.calendar }) : emptyStats();
+  const removed = deleted.length > 0 ? await deletePapers(store, deleted) : 0;
+  return {
+    format,
+    records: items.length + errors.length + deleted.length,
+    ...stats,
+    deleted: removed,
+    errors: errors.length,
+    errorSamples: errors.slice(0, MAX_ERROR_SAMPLES),
+    resumedAfterLine: null,
+    interrupted: false,
+    alreadyDone: false,
+  };
+}
+
+/** Parses a document of a known format into items; throws FormatError if the document as a whole is unreadable. */
+export function parseDocument(format: Exclude<InputFormat, 'snapshot'>, text: string): { items: IngestItem[]; errors: RecordError[]; deleted: string[] } {
+  switch (format) {
+    case 'hf': {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        throw new FormatError('malformed_json', `Not valid JSON: ${(err as Error).message}`);
+      }
+      const r = parseHfDailyPapers(json);
+      return { items: r.items, errors: r.errors, deleted: [] };
+    }
+    case 'arxiv-api': {
+      const page = parseArxivApiFeed(text);
+      return { items: page.papers.map((paper) => ({ paper })), errors: page.errors, deleted: [] };
+    }
+    case 'oai': {
+      const page = parseOaiListRecords(text);
+      return { items: page.papers.map((paper) => ({ paper })), errors: page.errors, deleted: page.deleted };
+    }
+    case 'rss': {
+      const feed = parseArxivRss(text);
+      return { items: rssItems(feed), errors: feed.errors, deleted: [] };
+    }
+  }
+}
+
+/** RSS entries as items; a first version announced as new (or cross-listed at once) is listed on the feed's day. */
+export function rssItems(feed: ReturnType<typeof parseArxivRss>): IngestItem[] {
+  return feed.entries.map(({ paper, announceType }) => {
+    const firstVersion = paper.versions.length > 0 && paper.versions.every((v) => v.version === 1);
+    if (feed.day && firstVersion && (announceType === 'new' || announceType === 'cross')) {
+      return { paper: { ...paper, announceDay: feed.day } };
+    }
+    return { paper };
+  });
+}
+
+// ---------------------------------------------------------------- JSON Lines, streamed and resumable
+
+async function importSnapshot(store: Store, input: string, stdin: Readable | null, opts: ImportOptions): Promise<ImportReport> {
+  const batchSize = opts.batchSize ?? 5000;
+  let key: string | null = null;
+  let total: number | null = null;
+  let pos: SnapshotPosition = { offset: 0, line: 0, records: 0, errors: 0, stats: emptyStats(), done: false };
+  let resumedAfterLine: number | null = null;
+
+  if (!stdin) {
+    const st = statSync(input);
+    total = st.size;
+    key = `import:${realpathSync(input)}:${st.size}:${Math.floor(st.mtimeMs)}`;
+    const saved = opts.restart ? null : await getIngestState<SnapshotPosition>(store, key);
+    if (saved) {
+      if (saved.done) {
+        return { format: 'snapshot', ...saved.stats, records: saved.records, deleted: 0, errors: saved.errors, errorSamples: [], resumedAfterLine: null, interrupted: false, alreadyDone: true };
+      }
+      pos = saved;
+      resumedAfterLine = saved.line;
+    }
+  }
+
+  const progress: Progress | null = opts.progress ? createProgress({ total, out: opts.progress }) : null;
+  const samples: RecordError[] = [];
+  const stream = stdin ?? createReadStream(input, { start: pos.offset, highWaterMark: 1 << 20 });
+  let batch: IngestItem[] = [];
+  let offset = pos.offset;
+  let line = pos.line;
+  let carry: Buffer | null = null;
+  let interrupted = false;
+
+  const flush = async (final: boolean) => {
+    const stats = batch.length > 0 ? await upsertItems(store, batch, { calendar: opts.calendar, state: key ? { key, value: nextPos(final) } : undefined }) : emptyStats();
+    if (batch.length === 0 && key) await setIngestState(store, key, nextPos(final));
+    addStats(pos.stats, stats);
+    batch = [];
+    pos = nextPos(final);
+    progress?.update(offset, pos.records);
+  };
+  const nextPos = (final: boolean): SnapshotPosition => ({ ...pos, offset, line, done: final, stats: pos.stats });
+  const handleLine = (buf: Buffer, start: number, end: number) => {
+    line++;
+    if (end > start && buf[end - 1] === 13) end--; // CRLF
+    if (end <= start) return;
+    pos.records++;
+    try {
+      batch.push({ paper: parseSnapshotLine(buf.toString('utf8', start, end)) });
+    } catch (err) {
+      pos.errors++;
+      const e: RecordError = { record: line, line, reason: (err as Error).message };
+      if (samples.length < MAX_ERROR_SAMPLES) samples.push(e);
+      opts.onRecordError?.(e);
+    }
+  };
+
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    let nl: number;
+    while ((nl = buf.indexOf(10, start)) !== -1) {
+      handleLine(buf, start, nl);
+      offset += nl + 1 - start;
+      start = nl + 1;
+      if (batch.length >= batchSize) {
+        await flush(false);
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+      }
+    }
+    if (interrupted) break;
+    carry = start < buf.length ? buf.subarray(start) : null;
+  }
+  if (interrupted) {
+    (stream as Readable).destroy();
+  } else {
+    if (carry && carry.length > 0) {
+      handleLine(carry, 0, carry.length); // a last line without a newline
+      offset += carry.length;
+    }
+    await flush(true);
+  }
+  progress?.finish(pos.records);
+  return {
+    format: 'snapshot',
+    ...pos.stats,
+    records: pos.records,
+    deleted: 0,
+    errors: pos.errors,
+    errorSamples: samples,
+    resumedAfterLine,
+    interrupted,
+    alreadyDone: false,
+  };
+}
+
+// ---------------------------------------------------------------- helpers
+
+function emptyStats(): UpsertStats {
+  return { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
+}
+
+function addStats(into: UpsertStats, add: UpsertStats): void {
+  into.inserted += add.inserted;
+  into.updated += add.updated;
+  into.unchanged += add.unchanged;
+  into.featured += add.featured;
+}
+
+function readFileHead(path: string, bytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new UserError('cannot_read_input', `Cannot read ${path}: ${why}.`);
+  }
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readWhole(path: string): Promise<string> {
+  const chunks = await collect(createReadStream(path));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function collect(stream: Readable): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return chunks;
+}
+
+/** Reads at least `bytes` (or to the end) from a stream, leaving the rest unread. */
+async function readStreamHead(stream: Readable, bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  while (n < bytes) {
+    const chunk: Buffer | null = stream.read();
+    if (chunk === null) {
+      if (stream.readableEnded) break;
+      const more = await new Promise<boolean>((resolve) => {
+        const onReadable = () => done(true);
+        const onEnd = () => done(false);
+        const done = (v: boolean) => {
+          stream.off('readable', onReadable);
+          stream.off('end', onEnd);
+          resolve(v);
+        };
+        stream.once('readable', onReadable);
+        stream.once('end', onEnd);
+      });
+      if (!more) break;
+      continue;
+    }
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    chunks.push(b);
+    n += b.length;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A stream that yields `head` and then the rest of `rest`. */
+function prepend(head: Buffer, rest: Readable): Readable & AsyncIterable<Buffer> {
+  async function* gen() {
+    if (head.length > 0) yield head;
+    for await (const c of rest) yield typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+  }
+  const it = gen();
+  return Object.assign(rest, { [Symbol.asyncIterator]: () => it }) as Readable & AsyncIterable<Buffer>;
+}

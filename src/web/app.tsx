@@ -1,0 +1,50 @@
+/**
+ * The web application: one Hono app. Every response passes through securityHeaders; every
+ * error a visitor can cause becomes a page or JSON with a message; anything else is logged and
+ * answered with a plain 500 that shows no internals.
+ */
+import { Hono } from 'hono';
+import type { AppEnv, Deps } from './context.js';
+import { securityHeaders } from './security.js';
+import { staticRoutes } from './assets.js';
+import { renderError } from './render.js';
+import { homeRoutes } from './pages/home.js';
+import { paperRoutes } from './pages/paper.js';
+import { countPapers } from '../papers/repository.js';
+import { isUserError, errorMessage } from '../errors.js';
+import { logger } from '../log.js';
+
+const log = logger('web');
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: false });
+  app.use('*', securityHeaders());
+
+  app.get('/healthz', async (c) => {
+    const papers = await countPapers(deps.store);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'ok', database: deps.store.dialect, papers });
+  });
+  staticRoutes(app);
+  homeRoutes(app, deps);
+  paperRoutes(app, deps);
+
+  app.notFound((c) => {
+    if (wantsJson(c.req.path)) return c.json({ error: 'Not found' }, 404);
+    return renderError(c, deps, 404, 'Page not found', 'There is no page at this address.');
+  });
+  app.onError((err, c) => {
+    if (isUserError(err)) {
+      if (wantsJson(c.req.path)) return c.json({ error: err.message, code: err.code }, err.status as 400);
+      return renderError(c, deps, err.status, 'That did not work', err.message);
+    }
+    log.error('request failed', { method: c.req.method, path: c.req.path, error: errorMessage(err), stack: err instanceof Error ? err.stack : undefined });
+    if (wantsJson(c.req.path)) return c.json({ error: 'Internal error' }, 500);
+    return c.text('Internal error. It has been logged.', 500);
+  });
+  return app;
+}
+
+function wantsJson(path: string): boolean {
+  return path.startsWith('/api/');
+}

@@ -1,0 +1,24 @@
+/** Query and path parameters: parsed strictly; a bad value is a 400 with a message saying what is expected. */
+import { UserError } from '../errors.js';
+
+/** A 1-based page number from ?page=; absent means 1. */
+export function pageParam(value: string | undefined, maxPage = 100_000): number {
+  if (value === undefined || value === '') return 1;
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1 || Number(value) > maxPage) {
+    throw new UserError('bad_page', `"${clip(value)}" is not a page number: use a whole number from 1 to ${maxPage}.`);
+  }
+  return Number(value);
+}
+
+/** A YYYY-MM-DD day that exists in the calendar. */
+export function dayParam(value: string, name = 'date'): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new UserError('bad_date', `"${clip(value)}" is not a valid ${name}: use YYYY-MM-DD, for example 2025-08-20.`);
+  }
+  return value;
+}
+
+/** Text of a user's value fit for an error message (the page escapes it). */
+export function clip(value: string, max = 60): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
