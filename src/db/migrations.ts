@@ -135,6 +135,19 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 2,
+    name: 'trending and imported comments',
+    async up(trx) {
+      await exec(trx, [
+        // Hugging Face's comment count at import; local comments add to papers.num_comments.
+        `ALTER TABLE featured ADD COLUMN imported_comments INTEGER NOT NULL DEFAULT 0`,
+        // The time-decayed trending score, refreshed by a job (see src/feed/trending.ts).
+        `ALTER TABLE featured ADD COLUMN trending_score REAL NOT NULL DEFAULT 0`,
+        `CREATE INDEX featured_trending ON featured (trending_score)`,
+      ]);
+    },
+  },
 ];
 
 const log = logger('db');

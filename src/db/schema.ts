@@ -69,6 +69,10 @@ export interface FeaturedTable {
   discussion_id: string | null;
   /** upvotes recorded by the source (Hugging Face) when imported */
   imported_upvotes: number;
+  /** comments counted by the source when imported */
+  imported_comments: Generated<number>;
+  /** time-decayed score from upvotes and comments, refreshed by the trending job */
+  trending_score: Generated<number>;
 }
 
 export interface IngestStateTable {

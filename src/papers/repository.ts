@@ -134,6 +134,14 @@ export async function getPapers(store: Store, ids: string[]): Promise<Paper[]> {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** Papers by seq, in the order asked. */
+export async function getPapersBySeq(store: Store, seqs: number[]): Promise<Paper[]> {
+  if (seqs.length === 0) return [];
+  const rows = await paperQuery(store).where('papers.seq', 'in', seqs).execute();
+  const bySeq = new Map(rows.map((r) => [Number(r.seq), rowToPaper(r)]));
+  return seqs.flatMap((s) => bySeq.get(s) ?? []);
+}
+
 /** Number of papers in the catalog. */
 export async function countPapers(store: Store): Promise<number> {
   const row = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -162,19 +162,20 @@ function prepareSqlite(db: BetterSqlite3.Database) {
       `UPDATE papers SET github_repo = coalesce(@github_repo, github_repo), github_stars = coalesce(@github_stars, github_stars),
         project_page = coalesce(@project_page, project_page), ai_summary = coalesce(@ai_summary, ai_summary),
         ai_keywords = coalesce(@ai_keywords, ai_keywords), thumbnail = coalesce(@thumbnail, thumbnail),
-        upvotes = upvotes + @upvotes - coalesce((SELECT imported_upvotes FROM featured WHERE paper_seq = @seq), 0)
+        upvotes = upvotes + @upvotes - coalesce((SELECT imported_upvotes FROM featured WHERE paper_seq = @seq), 0),
+        num_comments = num_comments + @comments - coalesce((SELECT imported_comments FROM featured WHERE paper_seq = @seq), 0)
        WHERE seq = @seq`,
     ),
     featured: db.prepare(
       `INSERT INTO featured (paper_seq, featured_day, featured_at, source, submitted_by, submitted_by_fullname,
-        submitted_by_avatar, discussion_id, imported_upvotes)
-       VALUES (@seq, @day, @at, 'hf', @by, @fullname, @avatar, @discussion, @upvotes)
+        submitted_by_avatar, discussion_id, imported_upvotes, imported_comments)
+       VALUES (@seq, @day, @at, 'hf', @by, @fullname, @avatar, @discussion, @upvotes, @comments)
        ON CONFLICT (paper_seq) DO UPDATE SET featured_day = excluded.featured_day, featured_at = excluded.featured_at,
         submitted_by = coalesce(excluded.submitted_by, featured.submitted_by),
         submitted_by_fullname = coalesce(excluded.submitted_by_fullname, featured.submitted_by_fullname),
         submitted_by_avatar = coalesce(excluded.submitted_by_avatar, featured.submitted_by_avatar),
         discussion_id = coalesce(excluded.discussion_id, featured.discussion_id),
-        imported_upvotes = excluded.imported_upvotes`,
+        imported_upvotes = excluded.imported_upvotes, imported_comments = excluded.imported_comments`,
     ),
     insertCategory: db.prepare(
       'INSERT OR IGNORE INTO paper_categories (category, announce_day, paper_seq, is_primary) VALUES (?, ?, ?, ?)',
@@ -215,7 +216,8 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
       }
       const f = item.featured;
       if (f) {
-        s.extras.run({ ...extrasOf(f), upvotes: f.upvotes, seq });
+        const comments = f.numComments ?? 0;
+        s.extras.run({ ...extrasOf(f), upvotes: f.upvotes, comments, seq });
         s.featured.run({
           seq,
           day: featuredDay(f),
@@ -225,6 +227,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
           avatar: f.submittedByAvatarUrl ?? null,
           discussion: f.discussionId ?? null,
           upvotes: f.upvotes,
+          comments,
         });
         stats.featured++;
       }
@@ -309,7 +312,8 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
     if (!f) continue;
     const seq = existing.get(item.paper.id)?.seq;
     if (seq === undefined) continue;
-    const prev = await trx.selectFrom('featured').select('imported_upvotes').where('paper_seq', '=', seq).executeTakeFirst();
+    const prev = await trx.selectFrom('featured').select(['imported_upvotes', 'imported_comments']).where('paper_seq', '=', seq).executeTakeFirst();
+    const comments = f.numComments ?? 0;
     const extras = extrasOf(f);
     await trx
       .updateTable('papers')
@@ -321,6 +325,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
         ai_keywords: eb.fn.coalesce(eb.val(extras.ai_keywords), 'ai_keywords'),
         thumbnail: eb.fn.coalesce(eb.val(extras.thumbnail), 'thumbnail'),
         upvotes: eb('upvotes', '+', f.upvotes - (prev?.imported_upvotes ?? 0)),
+        num_comments: eb('num_comments', '+', comments - Number(prev?.imported_comments ?? 0)),
       }))
       .where('seq', '=', seq)
       .execute();
@@ -336,6 +341,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
         submitted_by_avatar: f.submittedByAvatarUrl ?? null,
         discussion_id: f.discussionId ?? null,
         imported_upvotes: f.upvotes,
+        imported_comments: comments,
       })
       .onConflict((oc) =>
         oc.column('paper_seq').doUpdateSet((eb) => ({
@@ -346,6 +352,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
           submitted_by_avatar: eb.fn.coalesce('excluded.submitted_by_avatar', 'featured.submitted_by_avatar'),
           discussion_id: eb.fn.coalesce('excluded.discussion_id', 'featured.discussion_id'),
           imported_upvotes: eb.ref('excluded.imported_upvotes'),
+          imported_comments: eb.ref('excluded.imported_comments'),
         })),
       )
       .execute();

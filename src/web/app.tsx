@@ -8,8 +8,13 @@ import type { AppEnv, Deps } from './context.js';
 import { securityHeaders } from './security.js';
 import { staticRoutes } from './assets.js';
 import { renderError } from './render.js';
+import { csrf } from 'hono/csrf';
 import { homeRoutes } from './pages/home.js';
 import { paperRoutes } from './pages/paper.js';
+import { featuredRoutes } from './pages/featured.js';
+import { listingRoutes } from './pages/listings.js';
+import { apiRoutes } from './api/index.js';
+import { feedRoutes } from './feeds/index.js';
 import { countPapers } from '../papers/repository.js';
 import { isUserError, errorMessage } from '../errors.js';
 import { logger } from '../log.js';
@@ -19,6 +24,8 @@ const log = logger('web');
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.use('*', securityHeaders());
+  // Unsafe methods only from our own pages: the Origin (or Referer) must be this site.
+  app.use('*', csrf({ origin: (origin, c) => sameOrigin(origin, new URL(c.req.url).origin) || sameOrigin(origin, deps.config.baseUrl) }));
 
   app.get('/healthz', async (c) => {
     const papers = await countPapers(deps.store);
@@ -26,7 +33,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return c.json({ status: 'ok', database: deps.store.dialect, papers });
   });
   staticRoutes(app);
+  apiRoutes(app, deps);
+  feedRoutes(app, deps);
+  featuredRoutes(app, deps);
   homeRoutes(app, deps);
+  listingRoutes(app, deps);
   paperRoutes(app, deps);
 
   app.notFound((c) => {
@@ -43,6 +54,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return c.text('Internal error. It has been logged.', 500);
   });
   return app;
+}
+
+function sameOrigin(origin: string, baseUrl: string): boolean {
+  try {
+    return new URL(origin).origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 function wantsJson(path: string): boolean {

@@ -1,0 +1,53 @@
+/**
+ * An author's papers, newest first. The full-text index finds candidates (the author's name as a
+ * phrase in the author field); an exact comparison of normalized names then keeps only papers
+ * by exactly this author, so "Wei Wang" does not match "Wei Wang-Li" or a title about Wang.
+ */
+import { sql } from 'kysely';
+import type { Store } from '../db/connect.js';
+import { getPapersBySeq, type Paper } from '../papers/repository.js';
+import type { PaperAuthor } from '../papers/model.js';
+
+/** Name comparison key: case, accents, punctuation and spacing do not matter. */
+export function authorKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Candidates can be many for a common name; this bounds the work per request. */
+const MAX_CANDIDATES = 20_000;
+
+/** The author's papers (page) and how many there are. */
+export async function papersByAuthor(store: Store, name: string, page: { limit: number; offset: number }): Promise<{ papers: Paper[]; total: number }> {
+  const key = authorKey(name);
+  if (!key) return { papers: [], total: 0 };
+  const candidates = await candidateSeqs(store, key);
+  if (candidates.length === 0) return { papers: [], total: 0 };
+  // Exact match on the stored author list, then newest first.
+  const rows: Array<{ seq: number; authors: string; submitted_at: string | null }> = [];
+  for (let i = 0; i < candidates.length; i += 5000) {
+    const chunk = candidates.slice(i, i + 5000);
+    rows.push(...(await store.db.selectFrom('papers').select(['seq', 'authors', 'submitted_at']).where('seq', 'in', chunk).execute()));
+  }
+  const matching = rows
+    .filter((r) => (JSON.parse(r.authors) as PaperAuthor[]).some((a) => authorKey(a.name) === key))
+    .sort((a, b) => (b.submitted_at ?? '').localeCompare(a.submitted_at ?? '') || Number(b.seq) - Number(a.seq));
+  const pageSeqs = matching.slice(page.offset, page.offset + page.limit).map((r) => Number(r.seq));
+  return { papers: await getPapersBySeq(store, pageSeqs), total: matching.length };
+}
+
+async function candidateSeqs(store: Store, key: string): Promise<number[]> {
+  const words = key.split(' ');
+  if (store.dialect === 'sqlite') {
+    // Each word as a quoted FTS5 string: user text never reaches FTS5's query syntax.
+    const phrase = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' + ');
+    const r = await sql<{ seq: number }>`SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ${`author_names : (${phrase})`} LIMIT ${MAX_CANDIDATES}`.execute(store.db);
+    return r.rows.map((x) => Number(x.seq));
+  }
+  const r = await sql<{ seq: number }>`SELECT seq FROM papers WHERE search_vector @@ phraseto_tsquery('simple', ${key}) LIMIT ${MAX_CANDIDATES}`.execute(store.db);
+  return r.rows.map((x) => Number(x.seq));
+}
