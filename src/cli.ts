@@ -15,6 +15,7 @@ import { INPUT_FORMATS, type InputFormat, type RecordError } from './ingest/type
 import { addPaper, arxivClientFor, ingestArxivIds, ingestArxivSearch, ingestDaily, ingestOai, type JobDeps, type JobReport } from './ingest/jobs.js';
 import { countPapers } from './papers/repository.js';
 import { serve } from './server.js';
+import { refreshTrending } from './feed/trending.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
 
@@ -46,6 +47,7 @@ Commands:
       --from D --until D          datestamps (YYYY-MM-DD)
       --restart                   ignore the stored position
   paper add <id|URL>            fetch one paper from arXiv and store it
+  trending refresh              recompute trending scores (serve does this every 10 minutes)
   db migrate                    apply pending migrations
   db backup <file>              consistent online backup of the SQLite database
   db status                     schema version and paper count
@@ -126,6 +128,12 @@ export async function run(argv: string[], out: NodeJS.WriteStream = process.stdo
         return await withStore(config, (store) => paperCommand(store, config, rest, out));
       case 'db':
         return await dbCommand(config, rest, out);
+      case 'trending':
+        if (rest.join(' ') !== 'refresh') throw usage('usage: dailypapers trending refresh');
+        return await withStore(config, async (store) => {
+          out.write(`scored ${await refreshTrending(store, new Date())} featured papers\n`);
+          return EXIT.ok;
+        });
       default:
         throw usage(`unknown command "${command}"`);
     }
@@ -210,6 +218,7 @@ async function importCommand(store: Store, config: Config, args: string[], v: Va
       },
     });
     if (shown > 100) err.write(`… and ${shown - 100} more bad records\n`);
+    if (report.featured > 0) await refreshTrending(store, new Date());
     err.write(`${summarize(report)}\n`);
     if (report.interrupted) return EXIT.interrupted;
     return report.errors > 0 ? EXIT.partial : EXIT.ok;

@@ -11,6 +11,7 @@ import { loadSampleIfEmpty } from './sample.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { arxivClientFor } from './ingest/jobs.js';
 import { UserError } from './errors.js';
+import { refreshTrending } from './feed/trending.js';
 import { logger } from './log.js';
 
 const log = logger('serve');
@@ -19,6 +20,7 @@ export async function serve(config: Config): Promise<void> {
   const store = await openStore(config.databaseUrl);
   await migrate(store);
   if (config.loadSample) await loadSampleIfEmpty(store, config.calendar);
+  await refreshTrending(store, new Date());
   const app = createApp({ store, config, now: () => new Date() });
   const shutdown = new AbortController();
   let scheduler: Scheduler | null = null;

@@ -41,6 +41,7 @@ export const MIGRATIONS: Migration[] = [
           abstract TEXT NOT NULL,
           authors TEXT NOT NULL,
           author_names TEXT NOT NULL,
+          author_keys TEXT NOT NULL DEFAULT '',
           categories TEXT NOT NULL,
           primary_category TEXT,
           versions TEXT NOT NULL,
@@ -127,7 +128,7 @@ export const MIGRATIONS: Migration[] = [
         await exec(trx, [
           `ALTER TABLE papers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
             setweight(to_tsvector('english', title), 'A') ||
-            setweight(to_tsvector('simple', author_names), 'B') ||
+            setweight(to_tsvector('simple', author_keys), 'B') ||
             setweight(to_tsvector('english', abstract), 'C')
           ) STORED`,
           `CREATE INDEX papers_search ON papers USING gin (search_vector)`,

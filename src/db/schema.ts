@@ -19,6 +19,8 @@ export interface PapersTable {
   authors: string;
   /** "A, B and C" flattened for display and full-text search */
   author_names: string;
+  /** accent-folded, lowercased names ("c balazs, e l berger"): PostgreSQL's author index */
+  author_keys: Generated<string>;
   /** space-separated, primary first */
   categories: string;
   primary_category: string | null;

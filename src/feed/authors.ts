@@ -7,16 +7,9 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import { getPapersBySeq, type Paper } from '../papers/repository.js';
 import type { PaperAuthor } from '../papers/model.js';
+import { authorKey } from '../papers/names.js';
 
-/** Name comparison key: case, accents, punctuation and spacing do not matter. */
-export function authorKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export { authorKey };
 
 /** Candidates can be many for a common name; this bounds the work per request. */
 const MAX_CANDIDATES = 20_000;
@@ -48,6 +41,7 @@ async function candidateSeqs(store: Store, key: string): Promise<number[]> {
     const r = await sql<{ seq: number }>`SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ${`author_names : (${phrase})`} LIMIT ${MAX_CANDIDATES}`.execute(store.db);
     return r.rows.map((x) => Number(x.seq));
   }
+  // author_keys holds the accent-folded keys (PostgreSQL has no accent folding of its own).
   const r = await sql<{ seq: number }>`SELECT seq FROM papers WHERE search_vector @@ phraseto_tsquery('simple', ${key}) LIMIT ${MAX_CANDIDATES}`.execute(store.db);
   return r.rows.map((x) => Number(x.seq));
 }

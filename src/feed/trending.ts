@@ -23,7 +23,9 @@ export const COMMENT_WEIGHT = 2;
 
 /** The trending score of one paper at `now`. */
 export function trendingScore(upvotes: number, comments: number, featuredAt: string, now: Date): number {
-  const ageHours = Math.max(0, (now.getTime() - Date.parse(featuredAt)) / 3_600_000);
+  const ageHours = (now.getTime() - Date.parse(featuredAt)) / 3_600_000;
+  // Not featured yet at `now` (imported data from the future of a pinned clock): not trending.
+  if (ageHours < 0) return 0;
   return (upvotes + COMMENT_WEIGHT * comments + 1) / Math.pow(ageHours + 2, TRENDING_GRAVITY);
 }
 

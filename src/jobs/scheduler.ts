@@ -17,11 +17,14 @@ import { ingestDaily, type JobDeps } from '../ingest/jobs.js';
 import type { ArxivClient } from '../ingest/http.js';
 import { NetworkUnavailableError } from '../ingest/http.js';
 import { acquireLease, releaseLease } from './leases.js';
+import { refreshTrending } from '../feed/trending.js';
 import { errorMessage } from '../errors.js';
 import { logger } from '../log.js';
 
 const log = logger('scheduler');
 export const DAILY_INGEST_CRON = '30 0 * * 1-5';
+/** Trending scores decay with time: recomputed every ten minutes (and after each ingest). */
+export const TRENDING_CRON = '*/10 * * * *';
 const LEASE_MS = 60 * 60 * 1000;
 
 export interface Scheduler {
@@ -60,7 +63,20 @@ export function startScheduler(deps: { store: Store; config: Config; client: Arx
     }
   };
 
-  const cron = new Cron(DAILY_INGEST_CRON, { timezone: ARXIV_TIME_ZONE, protect: true }, runDaily);
+  const cron = new Cron(DAILY_INGEST_CRON, { timezone: ARXIV_TIME_ZONE, protect: true }, async () => {
+    await runDaily();
+    await runTrending();
+  });
+  // Every instance may refresh: the result is the same, and it is cheap.
+  const runTrending = async () => {
+    try {
+      await refreshTrending(deps.store, now());
+    } catch (err) {
+      log.error(`trending refresh failed: ${errorMessage(err)}`);
+    }
+  };
+  const trendingCron = new Cron(TRENDING_CRON, { protect: true }, runTrending);
+  void runTrending();
   // Catch up once if the latest announcement has not been ingested yet.
   const catchUp = setTimeout(async () => {
     try {
@@ -77,6 +93,7 @@ export function startScheduler(deps: { store: Store; config: Config; client: Arx
     stop: () => {
       clearTimeout(catchUp);
       cron.stop();
+      trendingCron.stop();
     },
     nextRun: () => cron.nextRun(),
     runDaily,

@@ -15,6 +15,7 @@ import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
 import { mergePaper, sameValues, type PaperValues } from './merge.js';
 import type { Calendar } from './calendar.js';
+import { authorKey } from './names.js';
 
 export interface UpsertOptions {
   calendar: Calendar;
@@ -98,6 +99,7 @@ function encode(v: PaperValues) {
     abstract: v.abstract,
     authors: JSON.stringify(v.authors),
     author_names: joinAuthorNames(v.authors),
+    author_keys: v.authors.map((a) => authorKey(a.name)).join(', '),
     categories: v.categories.join(' '),
     primary_category: v.categories[0] ?? null,
     versions: JSON.stringify(v.versions),
@@ -145,14 +147,14 @@ function prepareSqlite(db: BetterSqlite3.Database) {
   return {
     select: db.prepare<[string], StoredRow>(`SELECT ${SELECT_COLUMNS} FROM papers WHERE id = ?`),
     insert: db.prepare(
-      `INSERT INTO papers (id, version, title, abstract, authors, author_names, categories, primary_category, versions,
+      `INSERT INTO papers (id, version, title, abstract, authors, author_names, author_keys, categories, primary_category, versions,
         comments, journal_ref, doi, report_no, license, submitter, submitted_at, updated_at, announce_day, created_at, modified_at)
-       VALUES (@id, @version, @title, @abstract, @authors, @author_names, @categories, @primary_category, @versions,
+       VALUES (@id, @version, @title, @abstract, @authors, @author_names, @author_keys, @categories, @primary_category, @versions,
         @comments, @journal_ref, @doi, @report_no, @license, @submitter, @submitted_at, @updated_at, @announce_day, @now, @now)`,
     ),
     update: db.prepare(
       `UPDATE papers SET version = @version, title = @title, abstract = @abstract, authors = @authors,
-        author_names = @author_names, categories = @categories, primary_category = @primary_category,
+        author_names = @author_names, author_keys = @author_keys, categories = @categories, primary_category = @primary_category,
         versions = @versions, comments = @comments, journal_ref = @journal_ref, doi = @doi, report_no = @report_no,
         license = @license, submitter = @submitter, submitted_at = @submitted_at, updated_at = @updated_at,
         announce_day = @announce_day, modified_at = @now
