@@ -18,12 +18,15 @@ import type { Calendar } from '../papers/calendar.js';
 import { UserError } from '../errors.js';
 import { FormatError, INPUT_FORMATS, type IngestItem, type InputFormat, type RecordError } from './types.js';
 import { detectFormat } from './detect.js';
-import { parseSnapshotLine } from './snapshot.js';
 import { parseHfDailyPapers } from './hf-daily.js';
 import { parseArxivApiFeed } from './arxiv-api.js';
 import { parseOaiListRecords } from './oai-pmh.js';
 import { parseArxivRss } from './rss.js';
 import { createProgress, type Progress } from './progress.js';
+import { readSnapshotBatches, type SnapshotBatch } from './snapshot-reader.js';
+import type { WorkerInput, WorkerMessage } from './snapshot-worker.js';
+import { withSqlite } from '../db/connect.js';
+import { Worker } from 'node:worker_threads';
 
 export interface ImportOptions {
   format?: InputFormat;
@@ -181,64 +184,31 @@ async function importSnapshot(store: Store, input: string, stdin: Readable | nul
 
   const progress: Progress | null = opts.progress ? createProgress({ total, out: opts.progress }) : null;
   const samples: RecordError[] = [];
-  const stream = stdin ?? createReadStream(input, { start: pos.offset, highWaterMark: 1 << 20 });
-  let batch: IngestItem[] = [];
-  let offset = pos.offset;
-  let line = pos.line;
-  let carry: Buffer | null = null;
+  const batches = stdin ? readSnapshotBatches(stdin as AsyncIterable<Buffer>, pos, batchSize) : workerBatches(input, pos, batchSize);
   let interrupted = false;
-
-  const flush = async (final: boolean) => {
-    const stats = batch.length > 0 ? await upsertItems(store, batch, { calendar: opts.calendar, state: key ? { key, value: nextPos(final) } : undefined }) : emptyStats();
-    if (batch.length === 0 && key) await setIngestState(store, key, nextPos(final));
-    addStats(pos.stats, stats);
-    batch = [];
-    pos = nextPos(final);
-    progress?.update(offset, pos.records);
-  };
-  const nextPos = (final: boolean): SnapshotPosition => ({ ...pos, offset, line, done: final, stats: pos.stats });
-  const handleLine = (buf: Buffer, start: number, end: number) => {
-    line++;
-    if (end > start && buf[end - 1] === 13) end--; // CRLF
-    if (end <= start) return;
-    pos.records++;
-    try {
-      batch.push({ paper: parseSnapshotLine(buf.toString('utf8', start, end)) });
-    } catch (err) {
-      pos.errors++;
-      const e: RecordError = { record: line, line, reason: (err as Error).message };
-      if (samples.length < MAX_ERROR_SAMPLES) samples.push(e);
-      opts.onRecordError?.(e);
-    }
-  };
-
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    let nl: number;
-    while ((nl = buf.indexOf(10, start)) !== -1) {
-      handleLine(buf, start, nl);
-      offset += nl + 1 - start;
-      start = nl + 1;
-      if (batch.length >= batchSize) {
-        await flush(false);
-        if (opts.signal?.aborted) {
-          interrupted = true;
-          break;
-        }
+  const bulk = await beginBulkLoad(store);
+  try {
+    for await (const b of batches) {
+      pos.records += b.records;
+      pos.errors += b.errors.length;
+      for (const e of b.errors) {
+        if (samples.length < MAX_ERROR_SAMPLES) samples.push(e);
+        opts.onRecordError?.(e);
+      }
+      const next: SnapshotPosition = { ...pos, offset: b.offset, line: b.line };
+      const items = b.papers.map((paper) => ({ paper }));
+      const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: next } : undefined });
+      addStats(next.stats, stats);
+      pos = next;
+      progress?.update(pos.offset, pos.records);
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break; // leaving the loop stops the reader (and its worker)
       }
     }
-    if (interrupted) break;
-    carry = start < buf.length ? buf.subarray(start) : null;
-  }
-  if (interrupted) {
-    (stream as Readable).destroy();
-  } else {
-    if (carry && carry.length > 0) {
-      handleLine(carry, 0, carry.length); // a last line without a newline
-      offset += carry.length;
-    }
-    await flush(true);
+    if (!interrupted && key) await setIngestState(store, key, { ...pos, done: true });
+  } finally {
+    await bulk.end();
   }
   progress?.finish(pos.records);
   return {
@@ -251,6 +221,55 @@ async function importSnapshot(store: Store, input: string, stdin: Readable | nul
     resumedAfterLine,
     interrupted,
     alreadyDone: false,
+  };
+}
+
+/** Batches parsed on a worker thread: parsing overlaps with the main thread's SQLite work. */
+async function* workerBatches(path: string, start: { offset: number; line: number }, batchSize: number): AsyncGenerator<SnapshotBatch> {
+  const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
+    workerData: { path, offset: start.offset, line: start.line, batchSize } satisfies WorkerInput,
+  });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let exitError: Error | null = null;
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (err) => {
+    exitError = err;
+    wake?.();
+  });
+  // Two batches ahead: one being stored, one being parsed.
+  worker.postMessage({ credit: 2 });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !exitError) await new Promise<void>((r) => (wake = r));
+      if (exitError) throw exitError;
+      const m = queue.shift()!;
+      if ('done' in m) return;
+      if ('failed' in m) throw new UserError('cannot_read_input', `Cannot read ${path}: ${m.failed}`);
+      yield m.batch;
+      worker.postMessage({ credit: 1 });
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * FTS5 merges its index segments as it goes; during a bulk load that work is wasted, so merging
+ * waits until the end. The setting is persistent, so it is restored however the import ends
+ * (a `kill -9` leaves it off until the next import finishes, which only costs query speed).
+ */
+async function beginBulkLoad(store: Store): Promise<{ end(): Promise<void> }> {
+  if (store.dialect !== 'sqlite') return { end: async () => {} };
+  await withSqlite(store, (db) => db.prepare(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 0)`).run());
+  return {
+    end: () =>
+      withSqlite(store, (db) => {
+        db.prepare(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 4)`).run();
+      }),
   };
 }
 

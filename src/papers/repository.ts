@@ -174,9 +174,15 @@ export async function countAnnounced(store: Store): Promise<number> {
 export async function deletePapers(store: Store, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
   return store.db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('papers').select(['seq']).where('id', 'in', ids).execute();
+    const rows = await trx.selectFrom('papers').select(['seq', 'title', 'author_names', 'abstract']).where('id', 'in', ids).execute();
     const seqs = rows.map((r) => Number(r.seq));
     if (seqs.length === 0) return 0;
+    if (store.dialect === 'sqlite') {
+      // The full-text index is written by the repository, not triggers (see migration 1).
+      for (const r of rows) {
+        await sql`INSERT INTO papers_fts (papers_fts, rowid, title, author_names, abstract) VALUES ('delete', ${r.seq}, ${r.title}, ${r.author_names}, ${r.abstract})`.execute(trx);
+      }
+    }
     await trx.deleteFrom('paper_categories').where('paper_seq', 'in', seqs).execute();
     await trx.deleteFrom('papers').where('seq', 'in', seqs).execute();
     return seqs.length;

@@ -40,7 +40,7 @@ export async function upsertItems(store: Store, items: IngestItem[], opts: Upser
 
 // ---------------------------------------------------------------- row encoding
 
-const SELECT_COLUMNS = `seq, id, version, title, abstract, authors, categories, versions, comments, journal_ref,
+const SELECT_COLUMNS = `seq, id, version, title, abstract, authors, author_names, categories, versions, comments, journal_ref,
   doi, report_no, license, submitter, submitted_at, updated_at, announce_day`;
 
 interface StoredRow {
@@ -50,6 +50,7 @@ interface StoredRow {
   title: string;
   abstract: string;
   authors: string;
+  author_names: string;
   categories: string;
   versions: string;
   comments: string | null;
@@ -179,6 +180,8 @@ function prepareSqlite(db: BetterSqlite3.Database) {
         discussion_id = coalesce(excluded.discussion_id, featured.discussion_id),
         imported_upvotes = excluded.imported_upvotes, imported_comments = excluded.imported_comments`,
     ),
+    ftsInsert: db.prepare('INSERT INTO papers_fts (rowid, title, author_names, abstract) VALUES (?, ?, ?, ?)'),
+    ftsDelete: db.prepare(`INSERT INTO papers_fts (papers_fts, rowid, title, author_names, abstract) VALUES ('delete', ?, ?, ?, ?)`),
     insertCategory: db.prepare(
       'INSERT OR IGNORE INTO paper_categories (category, announce_day, paper_seq, is_primary) VALUES (?, ?, ?, ?)',
     ),
@@ -201,7 +204,9 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
       let seq: number;
       if (!row) {
         const values = mergePaper(null, item.paper, opts.calendar);
-        seq = Number(s.insert.run({ ...encode(values), now }).lastInsertRowid);
+        const fresh = encode(values);
+        seq = Number(s.insert.run({ ...fresh, now }).lastInsertRowid);
+        s.ftsInsert.run(seq, fresh.title, fresh.author_names, fresh.abstract);
         for (const [c, day, primary] of categoryKeys(values)) s.insertCategory.run(c, day, seq, primary);
         stats.inserted++;
       } else {
@@ -210,7 +215,12 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
         const after = mergePaper(before, item.paper, opts.calendar);
         if (sameValues(before, after)) stats.unchanged++;
         else {
-          s.update.run({ ...encode(after), seq, now });
+          const next = encode(after);
+          s.update.run({ ...next, seq, now });
+          if (next.title !== row.title || next.author_names !== row.author_names || next.abstract !== row.abstract) {
+            s.ftsDelete.run(seq, row.title, row.author_names, row.abstract);
+            s.ftsInsert.run(seq, next.title, next.author_names, next.abstract);
+          }
           for (const [c, day] of categoryKeys(before)) s.deleteCategory.run(c, day, seq);
           for (const [c, day, primary] of categoryKeys(after)) s.insertCategory.run(c, day, seq, primary);
           stats.updated++;
@@ -249,7 +259,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
   if (ids.length > 0) {
     const rows = (await trx
       .selectFrom('papers')
-      .select(['seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref', 'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day'])
+      .select(['seq', 'id', 'version', 'title', 'abstract', 'authors', 'author_names', 'categories', 'versions', 'comments', 'journal_ref', 'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day'])
       .where('id', 'in', ids)
       .forUpdate()
       .execute()) as StoredRow[];
