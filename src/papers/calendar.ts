@@ -107,20 +107,14 @@ interface LocalParts {
 }
 
 /**
- * Eastern wall-clock parts of an instant. The UTC offset is constant within any UTC hour (DST
- * switches on the hour), so it is asked of Intl once per hour and cached: bulk imports call
- * this millions of times.
+ * Eastern wall-clock parts of an instant. Intl is slow and bulk imports call this millions of
+ * times, so offsets are cached per UTC day: a day whose first and last hour have the same
+ * offset has it throughout; the two days a year with a DST switch fall back to per-hour lookups
+ * (switches happen on the hour).
  */
 export function easternParts(t: Date): LocalParts {
   const ms = t.getTime();
-  const hourKey = Math.floor(ms / 3_600_000);
-  let offset = offsetCache.get(hourKey);
-  if (offset === undefined) {
-    offset = intlOffsetMinutes(new Date(hourKey * 3_600_000));
-    if (offsetCache.size > 200_000) offsetCache.clear();
-    offsetCache.set(hourKey, offset);
-  }
-  const local = new Date(ms + offset * 60_000);
+  const local = new Date(ms + offsetAt(ms) * 60_000);
   return {
     date: local.toISOString().slice(0, 10),
     hour: local.getUTCHours(),
@@ -128,7 +122,20 @@ export function easternParts(t: Date): LocalParts {
   };
 }
 
-const offsetCache = new Map<number, number>();
+const dayOffsets = new Map<number, number | null>();
+
+function offsetAt(ms: number): number {
+  const day = Math.floor(ms / 86_400_000);
+  let offset = dayOffsets.get(day);
+  if (offset === undefined) {
+    const first = intlOffsetMinutes(new Date(day * 86_400_000));
+    const last = intlOffsetMinutes(new Date(day * 86_400_000 + 23 * 3_600_000));
+    offset = first === last ? first : null;
+    if (dayOffsets.size > 100_000) dayOffsets.clear();
+    dayOffsets.set(day, offset);
+  }
+  return offset ?? intlOffsetMinutes(new Date(Math.floor(ms / 3_600_000) * 3_600_000));
+}
 
 /** Minutes to add to UTC to get Eastern wall-clock time (-240 or -300). */
 function intlOffsetMinutes(t: Date): number {

@@ -48,3 +48,16 @@ test('announcement instants and the next and latest listing day', () => {
   assert.equal(latestListingDay(new Date('2025-08-20T00:30:00Z')), '2025-08-20');
   assert.equal(latestListingDay(new Date('2025-08-19T23:30:00Z')), '2025-08-19');
 });
+
+test('Eastern time on the days daylight saving time starts and ends', async () => {
+  const { easternParts } = await import('../../src/papers/calendar.js');
+  // 2025-03-09: 02:00 EST jumps to 03:00 EDT (07:00Z)
+  assert.deepEqual(easternParts(new Date('2025-03-09T06:30:00Z')), { date: '2025-03-09', hour: 1, minute: 30 });
+  assert.deepEqual(easternParts(new Date('2025-03-09T07:30:00Z')), { date: '2025-03-09', hour: 3, minute: 30 });
+  // 2025-11-02: 02:00 EDT falls back to 01:00 EST (06:00Z)
+  assert.deepEqual(easternParts(new Date('2025-11-02T05:30:00Z')), { date: '2025-11-02', hour: 1, minute: 30 });
+  assert.deepEqual(easternParts(new Date('2025-11-02T06:30:00Z')), { date: '2025-11-02', hour: 1, minute: 30 });
+  // Mon 2025-03-10 13:30 EDT is before the cutoff; 14:30 EDT is after
+  assert.equal(announcementDay('2025-03-10T17:30:00Z'), '2025-03-11');
+  assert.equal(announcementDay('2025-03-10T18:30:00Z'), '2025-03-12');
+});
