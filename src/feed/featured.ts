@@ -2,6 +2,7 @@
  * Featured papers: what the community picked, by day, week or month, ranked by upvotes (ties:
  * newest first), by featured time, or by trending score.
  */
+import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import { paperQuery, rowToPaper, type Paper } from '../papers/repository.js';
 import { periodOf, type Period } from './periods.js';
@@ -27,7 +28,8 @@ function filtered(store: Store, q: Omit<FeaturedQuery, 'sort' | 'limit' | 'offse
   if (q.from) query = query.where('featured.featured_day', '>=', q.from);
   if (q.to) query = query.where('featured.featured_day', '<', q.to);
   if (q.submitter) query = query.where('featured.submitted_by', '=', q.submitter);
-  if (q.category) query = query.where((eb) => eb(eb.fn('concat', [eb.val(' '), 'papers.categories', eb.val(' ')]), 'like', `% ${q.category} %`));
+  // categories is space-separated; padding both sides matches whole category names only.
+  if (q.category) query = query.where(sql<boolean>`(' ' || papers.categories || ' ') LIKE ${`% ${q.category} %`}`);
   return query;
 }
 

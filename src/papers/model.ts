@@ -76,7 +76,9 @@ export function latestVersion(p: Pick<NormalizedPaper, 'versions'>): number {
 
 /** Collapses whitespace runs (arXiv wraps titles and abstracts at ~80 columns). */
 export function cleanText(s: string): string {
-  return s.replace(COLLAPSIBLE, ' ').trim();
+  const t = s.replace(COLLAPSIBLE, ' ').trim();
+  // NUL is never meaningful in metadata, and PostgreSQL text cannot store it.
+  return t.includes('\0') ? t.replaceAll('\0', '') : t;
 }
 
 /** Whitespace other than a lone space: matching only these is ~3x faster than /\s+/ on abstracts (bulk import hot path). */

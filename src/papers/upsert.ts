@@ -92,24 +92,29 @@ export function joinAuthorNames(authors: PaperAuthor[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
+/** PostgreSQL text cannot hold NUL, and no paper needs one: dropped from every stored string. */
+function text<T extends string | null>(s: T): T {
+  return (s && s.includes('\0') ? s.replaceAll('\0', '') : s) as T;
+}
+
 function encode(v: PaperValues) {
   return {
     id: v.id,
     version: v.version,
-    title: v.title,
-    abstract: v.abstract,
+    title: text(v.title),
+    abstract: text(v.abstract),
     authors: JSON.stringify(v.authors),
-    author_names: joinAuthorNames(v.authors),
+    author_names: text(joinAuthorNames(v.authors)),
     author_keys: v.authors.map((a) => authorKey(a.name)).join(', '),
     categories: v.categories.join(' '),
     primary_category: v.categories[0] ?? null,
     versions: JSON.stringify(v.versions),
-    comments: v.comments,
-    journal_ref: v.journalRef,
-    doi: v.doi,
-    report_no: v.reportNo,
-    license: v.license,
-    submitter: v.submitter,
+    comments: text(v.comments),
+    journal_ref: text(v.journalRef),
+    doi: text(v.doi),
+    report_no: text(v.reportNo),
+    license: text(v.license),
+    submitter: text(v.submitter),
     submitted_at: v.submittedAt,
     updated_at: v.updatedAt,
     announce_day: v.announceDay,
