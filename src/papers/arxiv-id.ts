@@ -32,7 +32,8 @@ export function parseArxivId(input: string): ArxivId | null {
     // Four-digit numbers were used until 2014-12, five-digit ones from 2015-01.
     const year = Number(yy);
     const fiveDigits = year >= 15;
-    if (year < 7 || (year === 7 && month < 4)) return null;
+    // New-style ids began in 2007-04; two-digit years from 91 on are the 1990s of old-style ids.
+    if (year < 7 || (year === 7 && month < 4) || year > 90) return null;
     if (fiveDigits !== (num.length === 5)) return null;
     return { id: `${yy}${mm}.${num}`, version: parseVersion(v) };
   }

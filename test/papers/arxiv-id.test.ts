@@ -33,7 +33,7 @@ test('URLs and prefixes people paste', () => {
 });
 
 test('things that are not arXiv ids', () => {
-  for (const bad of ['abc', '', '2113.00001', '1501.0001', '1412.00001', '0703.0001', 'hep-th/9913001', 'hep-th/0801001', '2101.11408v0', '2101.11408 extra', 'https://example.com/abs/2101.11408']) {
+  for (const bad of ['abc', '', '2113.00001', '1501.0001', '1412.00001', '0703.0001', 'hep-th/9913001', 'hep-th/0801001', '2101.11408v0', '9912.12345', '2101.11408 extra', 'https://example.com/abs/2101.11408']) {
     assert.equal(parseArxivId(bad), null, bad);
   }
 });
