@@ -21,10 +21,11 @@ export async function serve(config: Config): Promise<void> {
   await migrate(store);
   if (config.loadSample) await loadSampleIfEmpty(store, config.calendar);
   await refreshTrending(store, new Date());
-  const app = createApp({ store, config, now: () => new Date() });
   const shutdown = new AbortController();
+  const arxiv = arxivClientFor(config, shutdown.signal);
+  const app = createApp({ store, config, now: () => new Date(), arxiv });
   let scheduler: Scheduler | null = null;
-  if (config.schedule) scheduler = startScheduler({ store, config, client: arxivClientFor(config, shutdown.signal) });
+  if (config.schedule) scheduler = startScheduler({ store, config, client: arxiv });
 
   const server = serveNode({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {

@@ -68,6 +68,8 @@ export interface ArxivResponse {
 /** A rate-limited, serialized, retrying HTTP GET for arXiv. */
 export interface ArxivClient {
   get(url: string): Promise<ArxivResponse>;
+  /** The same client (same queue and rate) with fewer retries, for a caller a person waits on. */
+  withMaxRetries(maxRetries: number): ArxivClient;
 }
 
 /** This machine cannot reach arXiv at all (no DNS, connection refused, no route). */
@@ -148,13 +150,13 @@ export function createArxivClient(opts: ArxivClientOptions): ArxivClient {
     }
   };
 
-  const send = async (url: string): Promise<ArxivResponse> => {
+  const send = async (url: string, maxRetries: number): Promise<ArxivResponse> => {
     checkUrl(url);
     for (let attempt = 1; ; attempt++) {
       await throttle();
       const result = await once(url);
       if (!('kind' in result)) return result;
-      const retries = result.kind === 'status' ? 0 : result.kind === 'unreachable' ? Math.min(1, opts.maxRetries) : opts.maxRetries;
+      const retries = result.kind === 'status' ? 0 : result.kind === 'unreachable' ? Math.min(1, maxRetries) : maxRetries;
       if (attempt > retries) throw failureError(result, url, attempt);
       const waitMs = result.retryAfterMs ?? Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
       log.warn(`arXiv request failed (${result.detail}), retrying`, { url, waitMs, attempt, attempts: retries + 1 });
@@ -163,13 +165,15 @@ export function createArxivClient(opts: ArxivClientOptions): ArxivClient {
   };
 
   let tail: Promise<unknown> = Promise.resolve();
-  return {
+  const view = (maxRetries: number): ArxivClient => ({
     get(url: string): Promise<ArxivResponse> {
-      const result = tail.then(() => send(url));
+      const result = tail.then(() => send(url, maxRetries));
       tail = result.catch(() => undefined);
       return result;
     },
-  };
+    withMaxRetries: (n) => view(Math.min(n, opts.maxRetries)),
+  });
+  return view(opts.maxRetries);
 }
 
 /** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date), capped; null when absent or unreadable. */

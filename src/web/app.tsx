@@ -4,6 +4,7 @@
  * answered with a plain 500 that shows no internals.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './context.js';
 import { securityHeaders } from './security.js';
 import { staticRoutes } from './assets.js';
@@ -45,6 +46,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return renderError(c, deps, 404, 'Page not found', 'There is no page at this address.');
   });
   app.onError((err, c) => {
+    // Hono's own refusals (the CSRF check's 403) carry their response.
+    if (err instanceof HTTPException) return err.getResponse();
     if (isUserError(err)) {
       if (wantsJson(c.req.path)) return c.json({ error: err.message, code: err.code }, err.status as 400);
       return renderError(c, deps, err.status, 'That did not work', err.message);
