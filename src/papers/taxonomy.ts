@@ -5,17 +5,20 @@
  * papers carry are not listed and simply have no name.
  */
 
+/** One category: cs.LG, Machine Learning. */
 export interface TaxonomyCategory {
   id: string;
   name: string;
 }
 
+/** An archive (cond-mat) and its categories. */
 export interface TaxonomyArchive {
   id: string;
   name: string;
   categories: TaxonomyCategory[];
 }
 
+/** A group of archives as arXiv's taxonomy page shows them (Physics holds astro-ph … quant-ph). */
 export interface TaxonomyGroup {
   id: string;
   name: string;

@@ -1,7 +1,22 @@
-/** Building blocks shared by pages: the paper card and the pager. */
+/** Building blocks shared by pages: paper cards and lists, the pager, previous/next links and the filter forms. */
 import type { Paper } from '../papers/repository.js';
-import { authorPath, categoryPath, formatDay, paperPath, shortAuthors, snippet } from './format.js';
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { TAXONOMY } from '../papers/taxonomy.js';
+import { authorPath, categoryPath, formatDay, paperPath, plural, shortAuthors, snippet } from './format.js';
+import { TexText, mathHead } from './math.js';
 
+/** A card's title and abstract snippet: the texts its math comes from. */
+function cardTexts(paper: Paper): [title: string, snippet: string] {
+  return [paper.title, snippet(paper.abstract, 280)];
+}
+
+/** What a page's <head> needs for the math in these cards (KaTeX's stylesheet and the nonce'd rules), for PageMeta. */
+export function cardsMath(papers: Paper[], nonce: string) {
+  return mathHead(papers.flatMap(cardTexts), nonce);
+}
+
+/** The authors of a paper as links to their pages, the first `max` then "et al.". */
 export function AuthorList({ paper, max = 4 }: { paper: Paper; max?: number }) {
   const { shown, more } = shortAuthors(paper.authors, max);
   return (
@@ -17,6 +32,7 @@ export function AuthorList({ paper, max = 4 }: { paper: Paper; max?: number }) {
   );
 }
 
+/** A paper's categories as links to their listings; `listing` marks the one a cross-list is listed under. */
 export function CategoryBadges({ paper, listing }: { paper: Paper; listing?: string }) {
   return (
     <ul class="badges" aria-label="Categories">
@@ -34,22 +50,31 @@ export function CategoryBadges({ paper, listing }: { paper: Paper; listing?: str
 /** One paper in a list: title, authors, snippet, categories, upvotes and comments, links. */
 export function PaperCard({ paper, listing }: { paper: Paper; listing?: string }) {
   const cross = listing !== undefined && paper.primaryCategory !== listing;
+  const [title, abstract] = cardTexts(paper);
   return (
     <li class="card">
-      <div class="votes" aria-label={`${paper.upvotes} upvotes`}>
-        {paper.upvotes}
-        <small>upvotes</small>
-      </div>
+      <p class="votes">
+        <strong>{paper.upvotes}</strong> <small>{paper.upvotes === 1 ? 'upvote' : 'upvotes'}</small>
+      </p>
       <h3>
-        <a href={paperPath(paper.id)}>{paper.title}</a>
+        <a href={paperPath(paper.id)}>
+          <TexText text={title} />
+        </a>
       </h3>
       <AuthorList paper={paper} />
-      <p class="abstract">{snippet(paper.abstract, 280)}</p>
+      <p class="abstract">
+        <TexText text={abstract} />
+      </p>
       <p class="meta">
-        {paper.id}
+        <span class="id">arXiv:{paper.id}</span>
         {paper.announceDay ? ` · ${formatDay(paper.announceDay)}` : ''}
-        {cross ? ' · cross-list' : ''}
-        {paper.numComments > 0 ? ` · ${paper.numComments} comments` : ''}
+        {cross ? (
+          <>
+            {' · '}
+            <strong class="cross">cross-list</strong>
+          </>
+        ) : null}
+        {` · ${plural(paper.numComments, 'comment')}`}
         {paper.githubRepo ? (
           <>
             {' · '}
@@ -72,6 +97,17 @@ export function PaperCard({ paper, listing }: { paper: Paper; listing?: string }
   );
 }
 
+/** A list of paper cards. */
+export function PaperList({ papers, listing }: { papers: Paper[]; listing?: string }) {
+  return (
+    <ul class="papers">
+      {papers.map((p) => (
+        <PaperCard paper={p} listing={listing} />
+      ))}
+    </ul>
+  );
+}
+
 /** Numbered pages: first, last, and a window around the current one. `href(n)` builds page n's URL (1-based). */
 export function Pager({ page, pages, href }: { page: number; pages: number; href: (n: number) => string }) {
   if (pages <= 1) return null;
@@ -81,7 +117,7 @@ export function Pager({ page, pages, href }: { page: number; pages: number; href
   const items: unknown[] = [];
   let prev = 0;
   for (const n of list) {
-    if (n - prev > 1) items.push(<span aria-hidden="true">…</span>);
+    if (n - prev > 1) items.push(<span class="gap" aria-hidden="true">…</span>);
     items.push(
       n === page ? (
         <span aria-current="page">{n}</span>
@@ -107,5 +143,105 @@ export function Pager({ page, pages, href }: { page: number; pages: number; href
         </a>
       ) : null}
     </nav>
+  );
+}
+
+/** A link shown in PrevNext. */
+export interface NavLink {
+  href: string;
+  text: string;
+}
+
+/** Links to the previous (older) and next (newer) page of a series, e.g. days with papers. */
+export function PrevNext({ label, prev, next }: { label: string; prev: NavLink | null; next: NavLink | null }) {
+  if (!prev && !next) return null;
+  return (
+    <nav class="prevnext" aria-label={label}>
+      {prev ? (
+        <a href={prev.href} rel="prev">
+          ← {prev.text}
+        </a>
+      ) : (
+        <span />
+      )}
+      {next ? (
+        <a href={next.href} rel="next">
+          {next.text} →
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+/** Hidden fields that carry the other query parameters through a GET form. */
+function Carry({ params }: { params: Record<string, string | undefined> }) {
+  return (
+    <>
+      {Object.entries(params).map(([name, value]) => (value ? <input type="hidden" name={name} value={value} /> : null))}
+    </>
+  );
+}
+
+/** A GET form that jumps to a day; works without JS, and app.js submits it when a date is picked. */
+export function DatePicker(props: { action: string; value?: string; label: string; carry?: Record<string, string | undefined> }) {
+  return (
+    <form class="datepicker" action={props.action} method="get">
+      <label for="date-picker">{props.label}</label>
+      <input type="date" id="date-picker" name="date" value={props.value} required data-autosubmit />
+      <Carry params={props.carry ?? {}} />
+      <button type="submit" class="secondary">
+        Go
+      </button>
+    </form>
+  );
+}
+
+/** The <option>s of the category filter for each selected taxonomy id ('' for all): rendered once, they are the same on every page. */
+const OPTIONS = new Map<string, string>();
+const OPTION_IDS = new Set(TAXONOMY.flatMap((g) => g.archives.flatMap((a) => a.categories.map((c) => c.id))));
+
+function categoryOptions(selected: string): HtmlEscapedString {
+  let html = OPTIONS.get(selected);
+  if (html === undefined) {
+    html = String(
+      <>
+        {TAXONOMY.map((g) => (
+          <optgroup label={g.name}>
+            {g.archives.flatMap((a) =>
+              a.categories.map((c) => (
+                <option value={c.id} selected={c.id === selected}>
+                  {c.id} · {c.name}
+                </option>
+              )),
+            )}
+          </optgroup>
+        ))}
+      </>,
+    );
+    if (selected === '' || OPTION_IDS.has(selected)) OPTIONS.set(selected, html);
+  }
+  return raw(html);
+}
+
+/** A GET form with a category <select>, grouped like arXiv's taxonomy; `carry` keeps other parameters. */
+export function CategoryFilter(props: { action: string; selected?: string; carry?: Record<string, string | undefined> }) {
+  const selected = props.selected ?? '';
+  return (
+    <form class="filter" action={props.action} method="get">
+      <label for="category-filter">Category</label>
+      <select id="category-filter" name="category">
+        <option value="">All categories</option>
+        {selected && !OPTION_IDS.has(selected) ? (
+          <option value={selected} selected>
+            {selected}
+          </option>
+        ) : null}
+        {categoryOptions(selected)}
+      </select>
+      <Carry params={props.carry ?? {}} />
+      <button type="submit" class="secondary">
+        Filter
+      </button>
+    </form>
   );
 }

@@ -1,27 +1,32 @@
 /** The page frame every HTML page shares: head, header with navigation, main, footer. */
 import type { Child } from 'hono/jsx';
-import { ASSET_VERSION } from './assets.js';
+import { APP_JS, ASSET_VERSION } from './assets.js';
 
+/** A <link rel="alternate"> to one of the page's feeds. */
 export interface FeedLink {
   title: string;
   href: string;
   type: 'application/rss+xml' | 'application/atom+xml';
 }
 
+/** What a page puts in <head>: title, description, canonical URL, feeds, OpenGraph and assets. */
 export interface PageMeta {
   title: string;
   description?: string;
   canonical?: string;
   feeds?: FeedLink[];
-  /** extra elements for <head> (citation meta tags, OpenGraph) */
+  /** OpenGraph type; the layout writes og:title, og:description and og:url from the fields above */
+  ogType?: 'website' | 'article';
+  /** extra elements for <head> (citation meta tags) */
   head?: Child;
   /** page-specific stylesheet paths (KaTeX) */
   styles?: string[];
-  /** progressive scripts, loaded deferred */
+  /** progressive scripts besides app.js (which every page loads), deferred */
   scripts?: string[];
   noindex?: boolean;
 }
 
+/** The layout's inputs: the page's meta and body, the request's CSP nonce, and the current section. */
 export interface LayoutProps {
   meta: PageMeta;
   nonce: string;
@@ -34,9 +39,10 @@ export interface LayoutProps {
 const NAV: Array<{ key: LayoutProps['section']; href: string; label: string }> = [
   { key: 'daily', href: '/', label: 'Daily' },
   { key: 'trending', href: '/papers/trending', label: 'Trending' },
-  { key: 'new', href: '/list/cs.LG', label: 'New on arXiv' },
+  { key: 'new', href: '/list', label: 'New on arXiv' },
 ];
 
+/** The HTML document around every page. */
 export function Layout({ meta, nonce, instanceName, children, section }: LayoutProps) {
   const title = meta.title === instanceName ? instanceName : `${meta.title} · ${instanceName}`;
   return (
@@ -49,6 +55,11 @@ export function Layout({ meta, nonce, instanceName, children, section }: LayoutP
         {meta.description ? <meta name="description" content={meta.description} /> : null}
         {meta.noindex ? <meta name="robots" content="noindex" /> : null}
         {meta.canonical ? <link rel="canonical" href={meta.canonical} /> : null}
+        <meta property="og:site_name" content={instanceName} />
+        <meta property="og:type" content={meta.ogType ?? 'website'} />
+        <meta property="og:title" content={meta.title} />
+        {meta.description ? <meta property="og:description" content={meta.description} /> : null}
+        {meta.canonical ? <meta property="og:url" content={meta.canonical} /> : null}
         {(meta.feeds ?? []).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} />
         ))}
@@ -57,7 +68,7 @@ export function Layout({ meta, nonce, instanceName, children, section }: LayoutP
           <link rel="stylesheet" href={s} nonce={nonce} />
         ))}
         {meta.head}
-        {(meta.scripts ?? []).map((s) => (
+        {[APP_JS, ...(meta.scripts ?? []).filter((s) => s !== APP_JS)].map((s) => (
           <script src={s} defer nonce={nonce}></script>
         ))}
       </head>
@@ -66,20 +77,29 @@ export function Layout({ meta, nonce, instanceName, children, section }: LayoutP
           Skip to content
         </a>
         <header class="site">
-          <nav aria-label="Main">
+          <div class="bar">
             <a class="brand" href="/">
               {instanceName}
             </a>
-            <ul>
-              {NAV.map((n) => (
-                <li>
-                  <a href={n.href} aria-current={section === n.key ? 'page' : undefined}>
-                    {n.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+            <nav aria-label="Main">
+              <ul>
+                {NAV.map((n) => (
+                  <li>
+                    <a href={n.href} aria-current={section === n.key ? 'page' : undefined}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <form class="search" role="search" action="/search" method="get">
+              <label for="site-search" class="visually-hidden">
+                Search papers
+              </label>
+              <input type="search" id="site-search" name="q" placeholder="Search papers" maxlength={500} />
+              <button type="submit">Search</button>
+            </form>
+          </div>
         </header>
         <main id="main">{children}</main>
         <footer class="site">
