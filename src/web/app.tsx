@@ -10,6 +10,7 @@ import { securityHeaders } from './security.js';
 import { staticRoutes } from './assets.js';
 import { renderError } from './render.js';
 import { csrf } from 'hono/csrf';
+import { pageCache } from './page-cache.js';
 import { homeRoutes } from './pages/home.js';
 import { paperRoutes } from './pages/paper.js';
 import { featuredRoutes } from './pages/featured.js';
@@ -27,6 +28,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('*', securityHeaders());
   // Unsafe methods only from our own pages: the Origin (or Referer) must be this site.
   app.use('*', csrf({ origin: (origin, c) => sameOrigin(origin, new URL(c.req.url).origin) || sameOrigin(origin, deps.config.baseUrl) }));
+  app.use('*', pageCache(deps));
 
   app.get('/healthz', async (c) => {
     const papers = await countPapers(deps.store);

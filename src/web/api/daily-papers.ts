@@ -13,7 +13,7 @@ import { featuredPapers, latestFeaturedDay } from '../../feed/featured.js';
 import { parsePeriod, type Period } from '../../feed/periods.js';
 import { itemJson } from './serialize.js';
 import { CACHE, nextLink, prepare, sendJson, type Prepared } from './http.js';
-import { ChangeCache } from './cache.js';
+import { ChangeCache } from '../cache.js';
 import { limitParam, pageParam, periodParam, sortParam, submitterParam } from './params.js';
 
 /** Page size of /api/daily_papers: default and most (as on Hugging Face). */

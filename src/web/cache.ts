@@ -7,7 +7,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Store } from '../../db/connect.js';
+import type { Store } from '../db/connect.js';
 
 interface Entry<T> {
   token: string | null;
@@ -28,11 +28,27 @@ function sqliteToken(db: BetterSqlite3.Database): string {
   return probe();
 }
 
+const pgRefused = new WeakSet<Store>();
+
+/**
+ * A token that changes whenever the store's data may have changed; null when the store cannot
+ * tell (PostgreSQL refusing the WAL query), in which case callers rely on expiry alone.
+ */
+export async function changeToken(store: Store): Promise<string | null> {
+  if (store.sqlite) return sqliteToken(store.sqlite);
+  if (pgRefused.has(store)) return null;
+  try {
+    const r = await sql<{ lsn: string }>`SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text AS lsn`.execute(store.db);
+    return r.rows[0]?.lsn ?? null;
+  } catch {
+    pgRefused.add(store);
+    return null;
+  }
+}
+
 /** Memoizes computed values by key for as long as the store's data is unchanged. */
 export class ChangeCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
-  /** false once PostgreSQL refused the WAL query: entries then live for maxAgeMs only */
-  private pgToken = true;
 
   constructor(
     private readonly store: Store,
@@ -42,7 +58,7 @@ export class ChangeCache<T> {
 
   /** The cached value for `key`, or `compute()` stored under the current change token. */
   async get(key: string, compute: () => Promise<T>): Promise<T> {
-    const token = await this.token();
+    const token = await changeToken(this.store);
     const now = performance.now();
     const hit = this.entries.get(key);
     if (hit && hit.token === token && hit.expires > now) return hit.value;
@@ -55,17 +71,5 @@ export class ChangeCache<T> {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     return value;
-  }
-
-  private async token(): Promise<string | null> {
-    if (this.store.sqlite) return sqliteToken(this.store.sqlite);
-    if (!this.pgToken) return null;
-    try {
-      const r = await sql<{ lsn: string }>`SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text AS lsn`.execute(this.store.db);
-      return r.rows[0]?.lsn ?? null;
-    } catch {
-      this.pgToken = false;
-      return null;
-    }
   }
 }
