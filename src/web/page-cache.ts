@@ -25,7 +25,9 @@ interface Entry {
   expires: number;
   status: number;
   headers: Array<[string, string]>;
-  body: string;
+  /** the body as UTF-8, split where the nonce goes: joining bytes is far cheaper than string replacement on ~70 kB pages */
+  parts: Buffer[];
+  bytes: number;
 }
 
 /** Caches GET pages (not the API, feeds, static files or health checks, which have their own rules). */
@@ -34,7 +36,7 @@ export function pageCache(deps: Deps): MiddlewareHandler<AppEnv> {
   let bytes = 0;
   const remove = (key: string) => {
     const e = entries.get(key);
-    if (e) bytes -= e.body.length;
+    if (e) bytes -= e.bytes;
     entries.delete(key);
   };
 
@@ -50,7 +52,8 @@ export function pageCache(deps: Deps): MiddlewareHandler<AppEnv> {
       await next();
       c.set('nonce', nonce);
       const res = c.res;
-      const body = await res.text();
+      const parts = (await res.text()).split(NONCE_SLOT).map((p) => Buffer.from(p));
+      const size = parts.reduce((n, p) => n + p.length, 0);
       entry = {
         token,
         expires: now + MAX_AGE_MS,
@@ -59,12 +62,13 @@ export function pageCache(deps: Deps): MiddlewareHandler<AppEnv> {
           const v = res.headers.get(h);
           return v === null ? [] : [[h, v] as [string, string]];
         }),
-        body,
+        parts,
+        bytes: size,
       };
       remove(key);
-      if (res.status < 500 && body.length < MAX_BYTES / 16) {
+      if (res.status < 500 && size < MAX_BYTES / 16) {
         entries.set(key, entry);
-        bytes += body.length;
+        bytes += size;
         for (const oldest of entries.keys()) {
           if (bytes <= MAX_BYTES) break;
           remove(oldest);
@@ -75,8 +79,17 @@ export function pageCache(deps: Deps): MiddlewareHandler<AppEnv> {
       entries.delete(key);
       entries.set(key, entry);
     }
-    c.res = new Response(entry.body.replaceAll(NONCE_SLOT, nonce), { status: entry.status, headers: entry.headers });
+    c.res = new Response(joinWith(entry.parts, Buffer.from(nonce)), { status: entry.status, headers: entry.headers });
   };
+}
+
+function joinWith(parts: Buffer[], separator: Buffer): Buffer {
+  const list: Buffer[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) list.push(separator);
+    list.push(parts[i]!);
+  }
+  return Buffer.concat(list);
 }
 
 function cacheable(path: string): boolean {
