@@ -53,6 +53,8 @@ export const APP_JS = `/static/app.js?v=${ASSET_VERSION}`;
 
 /** Registers GET /static/* on the app. */
 export function staticRoutes(app: Hono<AppEnv>): void {
+  // Browsers ask for /favicon.ico on their own; the pages link the SVG.
+  app.get('/favicon.ico', (c) => c.redirect(`/static/favicon.svg?v=${ASSET_VERSION}`, 301));
   app.get('/static/*', (c) => {
     const asset = assets.get(c.req.path);
     if (!asset) return c.notFound();

@@ -63,6 +63,7 @@ export function Layout({ meta, nonce, instanceName, children, section }: LayoutP
         {(meta.feeds ?? []).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} />
         ))}
+        <link rel="icon" href={`/static/favicon.svg?v=${ASSET_VERSION}`} type="image/svg+xml" />
         <link rel="stylesheet" href={`/static/style.css?v=${ASSET_VERSION}`} nonce={nonce} />
         {(meta.styles ?? []).map((s) => (
           <link rel="stylesheet" href={s} nonce={nonce} />
@@ -101,7 +102,9 @@ export function Layout({ meta, nonce, instanceName, children, section }: LayoutP
             </form>
           </div>
         </header>
-        <main id="main">{children}</main>
+        <main id="main" tabindex={-1}>
+          {children}
+        </main>
         <footer class="site">
           <p>
             Paper metadata from <a href="https://arxiv.org/">arXiv</a> (CC0). Thank you to arXiv for use of its open access interoperability.
