@@ -121,6 +121,7 @@ export async function run(argv: string[], out: NodeJS.WriteStream = process.stdo
         await serve(config);
         return null;
       case 'import':
+        checkImportArgs(rest, values);
         return await withStore(config, (store) => importCommand(store, config, rest, values, err));
       case 'ingest':
         return await withStore(config, (store) => ingestCommand(store, config, rest, values, out));
@@ -192,10 +193,15 @@ function wholeNumber(value: string | undefined, name: string, min: number, max: 
 
 // ---------------------------------------------------------------- import
 
-async function importCommand(store: Store, config: Config, args: string[], v: Values, err: NodeJS.WriteStream): Promise<number> {
+/** Usage errors are found before the database is opened (or created). */
+function checkImportArgs(args: string[], v: Values): void {
   if (args.length !== 1) throw usage('import takes one file (or - for standard input)');
+  if (v.format !== undefined && !INPUT_FORMATS.includes(v.format as InputFormat)) throw usage(`--format must be one of ${INPUT_FORMATS.join(', ')}`);
+  wholeNumber(v['batch-size'], 'batch-size', 1, 1_000_000);
+}
+
+async function importCommand(store: Store, config: Config, args: string[], v: Values, err: NodeJS.WriteStream): Promise<number> {
   const format = v.format as InputFormat | undefined;
-  if (format !== undefined && !INPUT_FORMATS.includes(format)) throw usage(`--format must be one of ${INPUT_FORMATS.join(', ')}`);
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
@@ -221,7 +227,7 @@ async function importCommand(store: Store, config: Config, args: string[], v: Va
     if (report.featured > 0) await refreshTrending(store, new Date());
     err.write(`${summarize(report)}\n`);
     if (report.interrupted) return EXIT.interrupted;
-    return report.errors > 0 ? EXIT.partial : EXIT.ok;
+    return report.errors > 0 && !report.alreadyDone ? EXIT.partial : EXIT.ok;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

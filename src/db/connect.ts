@@ -70,7 +70,7 @@ function openSqlite(file: string, opts: OpenOptions): Store {
   if (!memory) {
     const dir = dirname(path);
     try {
-      if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+      ensureDir(dir);
       accessSync(dir, constants.W_OK);
     } catch (err) {
       throw new UserError(
@@ -106,6 +106,32 @@ function openSqlite(file: string, opts: OpenOptions): Store {
       await db.destroy(); // closes the better-sqlite3 handle
     },
   };
+}
+
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdirSync spins forever under /proc, and
+ * creating each missing level ourselves turns that into a plain error.
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/** Runs a PostgreSQL transaction again when the server aborted it as a deadlock victim or for serialization. */
+export async function retryTransient<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== '40P01' && code !== '40001')) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 50));
+    }
+  }
 }
 
 // int8 (counts, sums) as numbers: our counts stay far below 2^53.

@@ -16,7 +16,7 @@
  */
 import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
-import { withSqlite } from '../db/connect.js';
+import { retryTransient, withSqlite } from '../db/connect.js';
 
 export const TRENDING_GRAVITY = 1.5;
 export const COMMENT_WEIGHT = 2;
@@ -36,7 +36,10 @@ export async function refreshTrending(store: Store, now: Date): Promise<number> 
     .innerJoin('papers', 'papers.seq', 'featured.paper_seq')
     .select(['featured.paper_seq as seq', 'featured.featured_at as at', 'papers.upvotes as upvotes', 'papers.num_comments as comments'])
     .execute();
-  const scores = rows.map((r) => [trendingScore(Number(r.upvotes), Number(r.comments), r.at, now), Number(r.seq)] as const);
+  // In seq order: concurrent writers lock featured rows in the same order, so none deadlocks.
+  const scores = rows
+    .map((r) => [trendingScore(Number(r.upvotes), Number(r.comments), r.at, now), Number(r.seq)] as const)
+    .sort((a, b) => a[1] - b[1]);
   if (store.dialect === 'sqlite') {
     await withSqlite(store, (db) => {
       const update = db.prepare('UPDATE featured SET trending_score = ? WHERE paper_seq = ?');
@@ -45,13 +48,13 @@ export async function refreshTrending(store: Store, now: Date): Promise<number> 
       })();
     });
   } else {
-    await store.db.transaction().execute(async (trx) => {
+    await retryTransient(() => store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < scores.length; i += 1000) {
         const chunk = scores.slice(i, i + 1000);
         const values = sql.join(chunk.map(([score, seq]) => sql`(${score}::double precision, ${seq}::bigint)`));
         await sql`UPDATE featured SET trending_score = v.score FROM (VALUES ${values}) AS v(score, seq) WHERE featured.paper_seq = v.seq`.execute(trx);
       }
-    });
+    }));
   }
   return scores.length;
 }

@@ -161,7 +161,7 @@ export function rssItems(feed: ReturnType<typeof parseArxivRss>): IngestItem[] {
 
 // ---------------------------------------------------------------- JSON Lines, streamed and resumable
 
-async function importSnapshot(store: Store, input: string, stdin: Readable | null, opts: ImportOptions): Promise<ImportReport> {
+async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<Buffer> | null, opts: ImportOptions): Promise<ImportReport> {
   const batchSize = opts.batchSize ?? 5000;
   let key: string | null = null;
   let total: number | null = null;
@@ -184,7 +184,7 @@ async function importSnapshot(store: Store, input: string, stdin: Readable | nul
 
   const progress: Progress | null = opts.progress ? createProgress({ total, out: opts.progress }) : null;
   const samples: RecordError[] = [];
-  const batches = stdin ? readSnapshotBatches(stdin as AsyncIterable<Buffer>, pos, batchSize) : workerBatches(input, pos, batchSize);
+  const batches = stdin ? readSnapshotBatches(stdin, pos, batchSize) : workerBatches(input, pos, batchSize);
   let interrupted = false;
   const bulk = await beginBulkLoad(store);
   try {
@@ -195,12 +195,14 @@ async function importSnapshot(store: Store, input: string, stdin: Readable | nul
         if (samples.length < MAX_ERROR_SAMPLES) samples.push(e);
         opts.onRecordError?.(e);
       }
-      const next: SnapshotPosition = { ...pos, offset: b.offset, line: b.line };
       const items = b.papers.map((paper) => ({ paper }));
-      const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: next } : undefined });
-      addStats(next.stats, stats);
-      pos = next;
+      // The saved position includes this batch's totals: computed inside its transaction.
+      const after = (stats: UpsertStats): SnapshotPosition => ({ ...pos, offset: b.offset, line: b.line, stats: sumStats(pos.stats, stats) });
+      const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: after } : undefined });
+      pos = after(stats);
       progress?.update(pos.offset, pos.records);
+      // Batches can arrive back to back without the event loop turning; let Ctrl-C be seen.
+      await new Promise((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) {
         interrupted = true;
         break; // leaving the loop stops the reader (and its worker)
@@ -279,28 +281,23 @@ function emptyStats(): UpsertStats {
   return { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
 }
 
-function addStats(into: UpsertStats, add: UpsertStats): void {
-  into.inserted += add.inserted;
-  into.updated += add.updated;
-  into.unchanged += add.unchanged;
-  into.featured += add.featured;
+function sumStats(a: UpsertStats, b: UpsertStats): UpsertStats {
+  return { inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, featured: a.featured + b.featured };
 }
 
 function readFileHead(path: string, bytes: number): Buffer {
-  let fd: number;
+  let fd: number | null = null;
   try {
     fd = openSync(path, 'r');
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new UserError('cannot_read_input', `Cannot read ${path}: ${why}.`);
-  }
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n);
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
 }
 
@@ -344,12 +341,8 @@ async function readStreamHead(stream: Readable, bytes: number): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
-/** A stream that yields `head` and then the rest of `rest`. */
-function prepend(head: Buffer, rest: Readable): Readable & AsyncIterable<Buffer> {
-  async function* gen() {
-    if (head.length > 0) yield head;
-    for await (const c of rest) yield typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
-  }
-  const it = gen();
-  return Object.assign(rest, { [Symbol.asyncIterator]: () => it }) as Readable & AsyncIterable<Buffer>;
+/** `head`, then the rest of the stream (whose first bytes were read into `head`). */
+async function* prepend(head: Buffer, rest: Readable): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  for await (const c of rest) yield typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
 }

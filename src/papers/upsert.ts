@@ -10,7 +10,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { withSqlite, type Store } from '../db/connect.js';
+import { retryTransient, withSqlite, type Store } from '../db/connect.js';
 import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
 import { mergePaper, sameValues, type PaperValues } from './merge.js';
@@ -20,7 +20,7 @@ import { authorKey } from './names.js';
 export interface UpsertOptions {
   calendar: Calendar;
   now?: Date;
-  /** an ingest_state row to write in the same transaction (resumable jobs) */
+  /** an ingest_state row to write in the same transaction (resumable jobs); a function gets the batch's stats */
   state?: { key: string; value: unknown };
 }
 
@@ -35,7 +35,11 @@ export interface UpsertStats {
 export async function upsertItems(store: Store, items: IngestItem[], opts: UpsertOptions): Promise<UpsertStats> {
   const now = (opts.now ?? new Date()).toISOString();
   if (store.dialect === 'sqlite') return withSqlite(store, (db) => upsertSqlite(db, items, opts, now));
-  return store.db.transaction().execute((trx) => upsertPostgres(trx, items, opts, now));
+  return retryTransient(() => store.db.transaction().execute((trx) => upsertPostgres(trx, items, opts, now)));
+}
+
+function stateValue(value: unknown, stats: UpsertStats): unknown {
+  return typeof value === 'function' ? (value as (s: UpsertStats) => unknown)(stats) : value;
 }
 
 // ---------------------------------------------------------------- row encoding
@@ -249,7 +253,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
         stats.featured++;
       }
     }
-    if (opts.state) s.state.run(opts.state.key, JSON.stringify(opts.state.value), now);
+    if (opts.state) s.state.run(opts.state.key, JSON.stringify(stateValue(opts.state.value, stats)), now);
   }).immediate();
   return stats;
 }
@@ -324,9 +328,10 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
     stats.unchanged += chunk.length - inserted.length;
   }
 
-  for (const item of items) {
-    const f = item.featured;
-    if (!f) continue;
+  // Rows are locked in seq order, the order refreshTrending uses, so the two never deadlock.
+  const withFeatured = items.filter((i) => i.featured).sort((a, b) => (existing.get(a.paper.id)?.seq ?? 0) - (existing.get(b.paper.id)?.seq ?? 0));
+  for (const item of withFeatured) {
+    const f = item.featured!;
     const seq = existing.get(item.paper.id)?.seq;
     if (seq === undefined) continue;
     const prev = await trx.selectFrom('featured').select(['imported_upvotes', 'imported_comments']).where('paper_seq', '=', seq).executeTakeFirst();
@@ -377,7 +382,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
   }
 
   if (opts.state) {
-    const value = JSON.stringify(opts.state.value);
+    const value = JSON.stringify(stateValue(opts.state.value, stats));
     await trx
       .insertInto('ingest_state')
       .values({ key: opts.state.key, value, updated_at: now })
