@@ -16,6 +16,7 @@ import { addPaper, arxivClientFor, ingestArxivIds, ingestArxivSearch, ingestDail
 import { countPapers } from './papers/repository.js';
 import { serve } from './server.js';
 import { refreshTrending } from './feed/trending.js';
+import { finishIndexing, rebuildSearchIndex } from './search/sync.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
 
@@ -48,6 +49,7 @@ Commands:
       --restart                   ignore the stored position
   paper add <id|URL>            fetch one paper from arXiv and store it
   trending refresh              recompute trending scores (serve does this every 10 minutes)
+  search rebuild                rebuild the full-text search index from the catalog
   db migrate                    apply pending migrations
   db backup <file>              consistent online backup of the SQLite database
   db status                     schema version and paper count
@@ -129,6 +131,13 @@ export async function run(argv: string[], out: NodeJS.WriteStream = process.stdo
         return await withStore(config, (store) => paperCommand(store, config, rest, out));
       case 'db':
         return await dbCommand(config, rest, out);
+      case 'search':
+        if (rest.join(' ') !== 'rebuild') throw usage('usage: dailypapers search rebuild');
+        return await withStore(config, async (store) => {
+          const n = rebuildSearchIndex(store);
+          out.write(store.dialect === 'sqlite' ? `indexed ${n} papers\n` : 'PostgreSQL keeps its full-text index in step by itself; nothing to rebuild\n');
+          return EXIT.ok;
+        });
       case 'trending':
         if (rest.join(' ') !== 'refresh') throw usage('usage: dailypapers trending refresh');
         return await withStore(config, async (store) => {
@@ -179,7 +188,10 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
   const store = await openStore(config.databaseUrl);
   try {
     await migrate(store);
-    return await fn(store);
+    const result = await fn(store);
+    // Leave the search index current when the command ends (SQLite; PostgreSQL indexes as it writes).
+    finishIndexing(store);
+    return result;
   } finally {
     await store.close();
   }

@@ -12,6 +12,7 @@ import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { arxivClientFor } from './ingest/jobs.js';
 import { UserError } from './errors.js';
 import { refreshTrending } from './feed/trending.js';
+import { startIndexLoop } from './search/sync.js';
 import { logger } from './log.js';
 
 const log = logger('serve');
@@ -21,6 +22,7 @@ export async function serve(config: Config): Promise<void> {
   await migrate(store);
   if (config.loadSample) await loadSampleIfEmpty(store, config.calendar);
   await refreshTrending(store, new Date());
+  const stopIndexing = startIndexLoop(store);
   const shutdown = new AbortController();
   const arxiv = arxivClientFor(config, shutdown.signal);
   const app = createApp({ store, config, now: () => new Date(), arxiv });
@@ -46,6 +48,7 @@ export async function serve(config: Config): Promise<void> {
     log.info(`${signal}: shutting down`);
     shutdown.abort();
     scheduler?.stop();
+    stopIndexing();
     server.close();
     await store.close().catch(() => {});
     process.exit(0);

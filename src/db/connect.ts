@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { UserError, errorMessage } from '../errors.js';
 import { redact } from '../log.js';
+import { openSearchDb, searchDbPath } from '../search/fts-index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,6 +22,12 @@ export interface Store {
   sqlite: BetterSqlite3.Database | null;
   /** the pool behind `db` (PostgreSQL only) */
   pool: pg.Pool | null;
+  /**
+   * SQLite only: the full-text index file, with a connection that writes it and one that reads
+   * the catalog for it. Never attached to `db`: a write transaction there would lock the index
+   * file too and stop the indexer working in parallel.
+   */
+  search: { path: string; writer: BetterSqlite3.Database; reader: BetterSqlite3.Database } | null;
   /** the database as shown to people: a file path, or a URL with the password masked */
   label: string;
   close(): Promise<void>;
@@ -65,9 +72,11 @@ export async function openStore(databaseUrl: string, opts: OpenOptions = {}): Pr
 }
 
 function openSqlite(file: string, opts: OpenOptions): Store {
-  const memory = file === ':memory:';
-  const path = memory ? file : resolve(file);
-  if (!memory) {
+  if (file === ':memory:') {
+    throw new UserError('bad_database_url', 'An in-memory SQLite database is not supported: the search index lives in a file beside the catalog. Use a file path.');
+  }
+  const path = resolve(file);
+  {
     const dir = dirname(path);
     try {
       ensureDir(dir);
@@ -95,15 +104,30 @@ function openSqlite(file: string, opts: OpenOptions): Store {
   } catch (err) {
     throw new UserError('database_unusable', `Cannot open the SQLite database ${path}: ${errorMessage(err)}`);
   }
+  let search: Store['search'] = null;
+  if (!opts.readonly) {
+    const searchPath = searchDbPath(path);
+    try {
+      const writer = openSearchDb(searchPath);
+      const reader = new BetterSqlite3(path, { readonly: true });
+      reader.pragma('busy_timeout = 10000');
+      search = { path: searchPath, writer, reader };
+    } catch (err) {
+      throw new UserError('database_unusable', `Cannot open the search index ${searchPath}: ${errorMessage(err)}`);
+    }
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     dialect: 'sqlite',
     db,
     sqlite,
     pool: null,
+    search,
     label: path,
     close: async () => {
       await db.destroy(); // closes the better-sqlite3 handle
+      search?.writer.close();
+      search?.reader.close();
     },
   };
 }
@@ -165,6 +189,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
     db,
     sqlite: null,
     pool,
+    search: null,
     label,
     close: async () => {
       await db.destroy(); // ends the pool

@@ -49,6 +49,14 @@ export interface PapersTable {
   num_comments: Generated<number>;
   created_at: string;
   modified_at: string;
+  /** position in the change log: search indexes apply changes in this order */
+  change_seq: Generated<number>;
+}
+
+/** A deleted paper, in the change log, so indexes drop it too. */
+export interface PaperTombstonesTable {
+  seq: number;
+  change_seq: Generated<number>;
 }
 
 export interface PaperCategoriesTable {
@@ -99,6 +107,7 @@ export interface SchemaMigrationsTable {
 export interface Database {
   papers: PapersTable;
   paper_categories: PaperCategoriesTable;
+  paper_tombstones: PaperTombstonesTable;
   featured: FeaturedTable;
   ingest_state: IngestStateTable;
   job_leases: JobLeasesTable;

@@ -8,6 +8,7 @@ import type { Store } from '../db/connect.js';
 import { getPapersBySeq, type Paper } from '../papers/repository.js';
 import type { PaperAuthor } from '../papers/model.js';
 import { authorKey } from '../papers/names.js';
+import { ftsSeqs } from '../search/sync.js';
 
 export { authorKey };
 
@@ -38,8 +39,7 @@ async function candidateSeqs(store: Store, key: string): Promise<number[]> {
   if (store.dialect === 'sqlite') {
     // Each word as a quoted FTS5 string: user text never reaches FTS5's query syntax.
     const phrase = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' + ');
-    const r = await sql<{ seq: number }>`SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ${`author_names : (${phrase})`} LIMIT ${MAX_CANDIDATES}`.execute(store.db);
-    return r.rows.map((x) => Number(x.seq));
+    return ftsSeqs(store, 'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?', [`author_names : (${phrase})`, MAX_CANDIDATES]);
   }
   // author_keys holds the accent-folded keys (PostgreSQL has no accent folding of its own).
   const r = await sql<{ seq: number }>`SELECT seq FROM papers WHERE search_vector @@ phraseto_tsquery('simple', ${key}) LIMIT ${MAX_CANDIDATES}`.execute(store.db);

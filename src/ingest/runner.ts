@@ -25,7 +25,7 @@ import { parseArxivRss } from './rss.js';
 import { createProgress, type Progress } from './progress.js';
 import { readSnapshotBatches, type SnapshotBatch } from './snapshot-reader.js';
 import type { WorkerInput, WorkerMessage } from './snapshot-worker.js';
-import { withSqlite } from '../db/connect.js';
+import type { IndexWorkerInput, IndexWorkerMessage } from '../search/fts-worker.js';
 import { Worker } from 'node:worker_threads';
 
 export interface ImportOptions {
@@ -260,18 +260,31 @@ async function* workerBatches(path: string, start: { offset: number; line: numbe
 }
 
 /**
- * FTS5 merges its index segments as it goes; during a bulk load that work is wasted, so merging
- * waits until the end. The setting is persistent, so it is restored however the import ends
- * (a `kill -9` leaves it off until the next import finishes, which only costs query speed).
+ * During a bulk load the full-text index is built on a worker thread that tails the change log
+ * (src/search/fts-index.ts), so tokenizing runs on the other core while this thread stores
+ * papers. end() waits until the index has caught up. PostgreSQL indexes as it stores.
  */
 async function beginBulkLoad(store: Store): Promise<{ end(): Promise<void> }> {
-  if (store.dialect !== 'sqlite') return { end: async () => {} };
-  await withSqlite(store, (db) => db.prepare(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 0)`).run());
+  if (!store.search || !store.sqlite) return { end: async () => {} };
+  const worker = new Worker(new URL('../search/fts-worker.js', import.meta.url), {
+    workerData: { catalogPath: store.sqlite.name, searchPath: store.search.path } satisfies IndexWorkerInput,
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: IndexWorkerMessage) => ('failed' in m ? reject(new Error(`search indexing failed: ${m.failed}`)) : resolve()));
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the search indexer stopped (exit ${code})`))));
+  });
+  // Failures surface in end(); until then nobody awaits this promise.
+  finished.catch(() => {});
   return {
-    end: () =>
-      withSqlite(store, (db) => {
-        db.prepare(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 4)`).run();
-      }),
+    end: async () => {
+      worker.postMessage('finish');
+      try {
+        await finished;
+      } finally {
+        await worker.terminate();
+      }
+    },
   };
 }
 

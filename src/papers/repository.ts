@@ -174,14 +174,16 @@ export async function countAnnounced(store: Store): Promise<number> {
 export async function deletePapers(store: Store, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
   return store.db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('papers').select(['seq', 'title', 'author_names', 'abstract']).where('id', 'in', ids).execute();
+    const rows = await trx.selectFrom('papers').select(['seq']).where('id', 'in', ids).execute();
     const seqs = rows.map((r) => Number(r.seq));
     if (seqs.length === 0) return 0;
+    // Tombstones tell the search indexes to drop these papers (the change log, see migration 1).
     if (store.dialect === 'sqlite') {
-      // The full-text index is written by the repository, not triggers (see migration 1).
-      for (const r of rows) {
-        await sql`INSERT INTO papers_fts (papers_fts, rowid, title, author_names, abstract) VALUES ('delete', ${r.seq}, ${r.title}, ${r.author_names}, ${r.abstract})`.execute(trx);
-      }
+      const last = await sql<{ n: number }>`SELECT max(coalesce((SELECT max(change_seq) FROM papers), 0), coalesce((SELECT max(change_seq) FROM paper_tombstones), 0)) AS n`.execute(trx);
+      let change = Number(last.rows[0]!.n);
+      for (const seq of seqs) await trx.insertInto('paper_tombstones').values({ seq, change_seq: ++change }).onConflict((oc) => oc.column('seq').doUpdateSet({ change_seq: change })).execute();
+    } else {
+      await trx.insertInto('paper_tombstones').values(seqs.map((seq) => ({ seq }))).onConflict((oc) => oc.column('seq').doUpdateSet({ change_seq: sql`nextval('papers_change_seq')` })).execute();
     }
     await trx.deleteFrom('paper_categories').where('paper_seq', 'in', seqs).execute();
     await trx.deleteFrom('papers').where('seq', 'in', seqs).execute();
@@ -203,20 +205,4 @@ export async function setIngestState(store: Store, key: string, value: unknown, 
     .values({ key, value: v, updated_at: at })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: v, updated_at: at }))
     .execute();
-}
-
-/** Checks the SQLite full-text index agrees with the table (tests and `db check`). */
-export async function checkFullText(store: Store): Promise<boolean> {
-  if (store.dialect !== 'sqlite') {
-    await sql`SELECT 1`.execute(store.db);
-    return true;
-  }
-  return withSqlite(store, (db) => {
-    try {
-      db.prepare(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)`).run();
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }

@@ -8,7 +8,7 @@
  * PostgreSQL runs it through Kysely with multi-row statements.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { retryTransient, withSqlite, type Store } from '../db/connect.js';
 import type { IngestItem } from '../ingest/types.js';
@@ -44,7 +44,7 @@ function stateValue(value: unknown, stats: UpsertStats): unknown {
 
 // ---------------------------------------------------------------- row encoding
 
-const SELECT_COLUMNS = `seq, id, version, title, abstract, authors, author_names, categories, versions, comments, journal_ref,
+const SELECT_COLUMNS = `seq, id, version, title, abstract, authors, categories, versions, comments, journal_ref,
   doi, report_no, license, submitter, submitted_at, updated_at, announce_day`;
 
 interface StoredRow {
@@ -54,7 +54,6 @@ interface StoredRow {
   title: string;
   abstract: string;
   authors: string;
-  author_names: string;
   categories: string;
   versions: string;
   comments: string | null;
@@ -158,16 +157,16 @@ function prepareSqlite(db: BetterSqlite3.Database) {
     select: db.prepare<[string], StoredRow>(`SELECT ${SELECT_COLUMNS} FROM papers WHERE id = ?`),
     insert: db.prepare(
       `INSERT INTO papers (id, version, title, abstract, authors, author_names, author_keys, categories, primary_category, versions,
-        comments, journal_ref, doi, report_no, license, submitter, submitted_at, updated_at, announce_day, created_at, modified_at)
+        comments, journal_ref, doi, report_no, license, submitter, submitted_at, updated_at, announce_day, created_at, modified_at, change_seq)
        VALUES (@id, @version, @title, @abstract, @authors, @author_names, @author_keys, @categories, @primary_category, @versions,
-        @comments, @journal_ref, @doi, @report_no, @license, @submitter, @submitted_at, @updated_at, @announce_day, @now, @now)`,
+        @comments, @journal_ref, @doi, @report_no, @license, @submitter, @submitted_at, @updated_at, @announce_day, @now, @now, @change)`,
     ),
     update: db.prepare(
       `UPDATE papers SET version = @version, title = @title, abstract = @abstract, authors = @authors,
         author_names = @author_names, author_keys = @author_keys, categories = @categories, primary_category = @primary_category,
         versions = @versions, comments = @comments, journal_ref = @journal_ref, doi = @doi, report_no = @report_no,
         license = @license, submitter = @submitter, submitted_at = @submitted_at, updated_at = @updated_at,
-        announce_day = @announce_day, modified_at = @now
+        announce_day = @announce_day, modified_at = @now, change_seq = @change
        WHERE seq = @seq`,
     ),
     extras: db.prepare(
@@ -189,8 +188,7 @@ function prepareSqlite(db: BetterSqlite3.Database) {
         discussion_id = coalesce(excluded.discussion_id, featured.discussion_id),
         imported_upvotes = excluded.imported_upvotes, imported_comments = excluded.imported_comments`,
     ),
-    ftsInsert: db.prepare('INSERT INTO papers_fts (rowid, title, author_names, abstract) VALUES (?, ?, ?, ?)'),
-    ftsDelete: db.prepare(`INSERT INTO papers_fts (papers_fts, rowid, title, author_names, abstract) VALUES ('delete', ?, ?, ?, ?)`),
+    lastChange: db.prepare(`SELECT max(coalesce((SELECT max(change_seq) FROM papers), 0), coalesce((SELECT max(change_seq) FROM paper_tombstones), 0))`).pluck(),
     insertCategory: db.prepare(
       'INSERT OR IGNORE INTO paper_categories (category, announce_day, paper_seq, is_primary) VALUES (?, ?, ?, ?)',
     ),
@@ -208,14 +206,14 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
   const s = st;
   const stats: UpsertStats = { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
   db.transaction(() => {
+    // The change log's next numbers: this transaction holds the write lock, so they are ours.
+    let change = s.lastChange.get() as number;
     for (const item of items) {
       const row = s.select.get(item.paper.id);
       let seq: number;
       if (!row) {
         const values = mergePaper(null, item.paper, opts.calendar);
-        const fresh = encode(values);
-        seq = Number(s.insert.run({ ...fresh, now }).lastInsertRowid);
-        s.ftsInsert.run(seq, fresh.title, fresh.author_names, fresh.abstract);
+        seq = Number(s.insert.run({ ...encode(values), now, change: ++change }).lastInsertRowid);
         for (const [c, day, primary] of categoryKeys(values)) s.insertCategory.run(c, day, seq, primary);
         stats.inserted++;
       } else {
@@ -224,12 +222,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
         const after = mergePaper(before, item.paper, opts.calendar);
         if (sameValues(before, after)) stats.unchanged++;
         else {
-          const next = encode(after);
-          s.update.run({ ...next, seq, now });
-          if (next.title !== row.title || next.author_names !== row.author_names || next.abstract !== row.abstract) {
-            s.ftsDelete.run(seq, row.title, row.author_names, row.abstract);
-            s.ftsInsert.run(seq, next.title, next.author_names, next.abstract);
-          }
+          s.update.run({ ...encode(after), seq, now, change: ++change });
           for (const [c, day] of categoryKeys(before)) s.deleteCategory.run(c, day, seq);
           for (const [c, day, primary] of categoryKeys(after)) s.insertCategory.run(c, day, seq, primary);
           stats.updated++;
@@ -268,7 +261,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
   if (ids.length > 0) {
     const rows = (await trx
       .selectFrom('papers')
-      .select(['seq', 'id', 'version', 'title', 'abstract', 'authors', 'author_names', 'categories', 'versions', 'comments', 'journal_ref', 'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day'])
+      .select(['seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref', 'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day'])
       .where('id', 'in', ids)
       .forUpdate()
       .execute()) as StoredRow[];
@@ -296,7 +289,11 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
     }
     if (sameValues(before, values)) continue;
     const seq = existing.get(id)!.seq;
-    await trx.updateTable('papers').set({ ...encode(values), modified_at: now }).where('seq', '=', seq).execute();
+    await trx
+      .updateTable('papers')
+      .set({ ...encode(values), modified_at: now, change_seq: sql<number>`nextval('papers_change_seq')` })
+      .where('seq', '=', seq)
+      .execute();
     for (const [c, day] of categoryKeys(before)) {
       await trx.deleteFrom('paper_categories').where('category', '=', c).where('announce_day', '=', day).where('paper_seq', '=', seq).execute();
     }

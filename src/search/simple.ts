@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import { getPapersBySeq } from '../papers/repository.js';
 import type { Paper } from '../papers/repository.js';
+import { ftsSeqs } from './sync.js';
 
 /** The words of a query, lowercased, at most 32 of them. */
 export function queryWords(q: string): string[] {
@@ -27,8 +28,7 @@ async function matchSeqs(store: Store, words: string[], mode: 'all' | 'any', lim
   if (store.dialect === 'sqlite') {
     const expr = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(mode === 'all' ? ' AND ' : ' OR ');
     // Title above authors above abstract.
-    const r = await sql<{ seq: number }>`SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ${expr} ORDER BY bm25(papers_fts, 10.0, 5.0, 1.0) LIMIT ${limit}`.execute(store.db);
-    return r.rows.map((x) => Number(x.seq));
+    return ftsSeqs(store, 'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 10.0, 5.0, 1.0) LIMIT ?', [expr, limit]);
   }
   const tsquery = words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).join(mode === 'all' ? ' & ' : ' | ');
   if (!tsquery) return [];

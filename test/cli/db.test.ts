@@ -102,8 +102,8 @@ describe('dailypapers db backup (SQLite)', () => {
       // A tiny page cache makes the open transaction spill its pages into the WAL file before commit.
       writer.pragma('cache_size = 8');
       writer.exec('BEGIN IMMEDIATE');
-      writer.exec(`INSERT INTO papers (id, version, title, abstract, authors, author_names, categories, primary_category, versions, created_at, modified_at)
-        SELECT '15' || substr(id, 3), version, title, abstract, authors, author_names, categories, primary_category, versions, created_at, modified_at FROM papers`);
+      writer.exec(`INSERT INTO papers (id, version, title, abstract, authors, author_names, categories, primary_category, versions, created_at, modified_at, change_seq)
+        SELECT '15' || substr(id, 3), version, title, abstract, authors, author_names, categories, primary_category, versions, created_at, modified_at, change_seq + 1000 FROM papers`);
       writer.exec('DELETE FROM paper_categories');
       assert.equal((writer.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n, 400);
       assert.equal(writer.inTransaction, true);

@@ -12,7 +12,8 @@ import { fixturePath } from '../helpers.js';
 import { importInput, type ImportReport } from '../../src/ingest/runner.js';
 import type { InputFormat } from '../../src/ingest/types.js';
 import { DEFAULT_CALENDAR } from '../../src/papers/calendar.js';
-import { checkFullText, getPaper } from '../../src/papers/repository.js';
+import { getPaper } from '../../src/papers/repository.js';
+import { checkSearchIndex as checkFullText } from '../../src/search/sync.js';
 import { summarize } from '../../src/cli.js';
 import { countAll, hasStackTrace, importStates, lastLine, listingProblems, query, runCli, show, SNAPSHOT_FIXTURE, type CliOptions } from './cli-helpers.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, freshDb, skipPostgres, type TestDb } from '../engines.js';
-import { checkFullText } from '../../src/papers/repository.js';
+import { checkSearchIndex as checkFullText } from '../../src/search/sync.js';
 import {
   bigId,
   countRows,
