@@ -15,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateSnapshot } from './generate.js';
+import { searchDbPath } from '../src/search/fts-index.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +53,9 @@ for (const engine of engines) {
   if (engine === 'sqlite') {
     rmSync('.bench/import', { recursive: true, force: true });
     url = '.bench/import/bench.db';
-    size = async () => ['', '-wal'].reduce((n, s) => n + (existsSync(url + s) ? statSync(url + s).size : 0), 0);
+    // The catalog and its search index file, with their write-ahead logs.
+    const files = [url, `${url}-wal`, searchDbPath(url), `${searchDbPath(url)}-wal`];
+    size = async () => files.reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
   } else if (engine === 'postgres') {
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();

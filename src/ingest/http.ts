@@ -159,7 +159,8 @@ export function createArxivClient(opts: ArxivClientOptions): ArxivClient {
       const retries = result.kind === 'status' ? 0 : result.kind === 'unreachable' ? Math.min(1, maxRetries) : maxRetries;
       if (attempt > retries) throw failureError(result, url, attempt);
       const waitMs = result.retryAfterMs ?? Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_MAX_MS);
-      log.warn(`arXiv request failed (${result.detail}), retrying`, { url, waitMs, attempt, attempts: retries + 1 });
+      // An unreachable network is retried once quietly: offline, the caller's one line is all that is logged.
+      (result.kind === 'unreachable' ? log.debug : log.warn)(`arXiv request failed (${result.detail}), retrying`, { url, waitMs, attempt, attempts: retries + 1 });
       await pause(waitMs);
     }
   };

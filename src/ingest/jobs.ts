@@ -71,10 +71,11 @@ export async function ingestDaily(deps: JobDeps, categories: string[] = deps.con
     log.info(`feed ${category}: ${items.length} entries`, { day: feed.day ?? 'none' });
   }
   if (announced.size > 0) {
-    const enriched = await ingestArxivIds(deps, [...announced]);
-    report.pages += enriched.pages;
-    report.updated += enriched.updated + enriched.inserted;
-    report.errors.push(...enriched.errors);
+    // The API's records merge into the feed's papers: counted as updates of papers already counted above.
+    const details = await ingestArxivIds(deps, [...announced]);
+    report.pages += details.pages;
+    report.errors.push(...details.errors);
+    log.info(`details from the arXiv API for ${announced.size} papers`, { updated: details.updated, unchanged: details.unchanged });
   }
   await setIngestState(deps.store, 'daily:last', { at: (deps.now?.() ?? new Date()).toISOString(), days: report.days });
   return report;
