@@ -3,6 +3,12 @@ import type { Child } from 'hono/jsx';
 import { APP_JS, ASSET_VERSION } from './assets.js';
 
 /** A <link rel="alternate"> to one of the page's feeds. */
+/** Every page links a feed; pages without one of their own link today's papers. */
+const DEFAULT_FEEDS: FeedLink[] = [
+  { title: 'Daily papers (RSS)', type: 'application/rss+xml', href: '/feeds/daily.rss' },
+  { title: 'Daily papers (Atom)', type: 'application/atom+xml', href: '/feeds/daily.atom' },
+];
+
 export interface FeedLink {
   title: string;
   href: string;
@@ -60,7 +66,7 @@ export function Layout({ meta, nonce, instanceName, children, section }: LayoutP
         <meta property="og:title" content={meta.title} />
         {meta.description ? <meta property="og:description" content={meta.description} /> : null}
         {meta.canonical ? <meta property="og:url" content={meta.canonical} /> : null}
-        {(meta.feeds ?? []).map((f) => (
+        {(meta.feeds?.length ? meta.feeds : DEFAULT_FEEDS).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} />
         ))}
         <link rel="icon" href={`/static/favicon.svg?v=${ASSET_VERSION}`} type="image/svg+xml" />

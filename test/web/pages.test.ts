@@ -38,6 +38,8 @@ function assertShape(p: Page, path: string) {
   assert.match(p.type, /^text\/html/, path);
   assert.equal(count(p.html, /<h1[ >]/g), 1, `${path}: one h1`);
   assert.equal(count(p.html, /<main[ >]/g), 1, `${path}: one main`);
+  assert.ok(/<link rel="alternate" type="application\/rss\+xml"[^>]*href="\/feeds\//.test(p.html), `${path}: links an RSS feed`);
+  assert.ok(/<link rel="alternate" type="application\/atom\+xml"[^>]*href="\/feeds\//.test(p.html), `${path}: links an Atom feed`);
   for (const landmark of ['<header class="site"', '<nav aria-label="Main"', '<footer class="site"', 'role="search"']) assert.ok(p.html.includes(landmark), `${path}: ${landmark}`);
   for (const m of p.html.matchAll(/<(?:input|select)\b([^>]*)>/g)) {
     if (/type="hidden"/.test(m[1]!)) continue;

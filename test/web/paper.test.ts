@@ -144,6 +144,7 @@ for (const engine of ENGINES) {
     test('0704.0001: Highwire, OpenGraph and Twitter tags, canonical link', { skip }, async () => {
       const html = await page('/papers/0704.0001');
       assert.deepEqual(metas(html, 'citation_title'), ['Calculation of prompt diphoton production cross sections at Tevatron and LHC energies']);
+      assert.ok(html.includes('<link rel="alternate" type="application/rss+xml" title="New in hep-ph (RSS)" href="/feeds/list/hep-ph.rss"/>'), 'the primary category feed');
       assert.deepEqual(metas(html, 'citation_author'), ['Balázs, C.', 'Berger, E. L.', 'Nadolsky, P. M.', 'Yuan, C.-P.']);
       assert.deepEqual(metas(html, 'citation_date'), ['2007/04/02']);
       assert.deepEqual(metas(html, 'citation_online_date'), ['2007/07/24']);

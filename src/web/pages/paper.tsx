@@ -13,7 +13,7 @@ import { NetworkUnavailableError } from '../../ingest/http.js';
 import { UserError, isUserError } from '../../errors.js';
 import { renderError, renderPage } from '../render.js';
 import { CategoryBadges } from '../components.js';
-import { absUrl, authorPath, formatDate, formatDateTime, formatDay, paperPath, pdfUrl, snippet } from '../format.js';
+import { absUrl, authorPath, formatDate, formatDateTime, formatDay, paperPath, pdfUrl, snippet, feedLinks } from '../format.js';
 import { clip } from '../params.js';
 import { ASSET_VERSION } from '../assets.js';
 import { TexText, mathHead } from '../math.js';
@@ -155,6 +155,8 @@ function renderPaper(c: Ctx, deps: Deps, p: Paper) {
       description: snippet(p.abstract, 300),
       canonical: url,
       ogType: 'article',
+      // Follow what comes next in the paper's field.
+      feeds: p.primaryCategory ? feedLinks(`New in ${p.primaryCategory}`, `/feeds/list/${p.primaryCategory}`) : undefined,
       styles: [...math.styles, PAPER_CSS],
       head: (
         <>
