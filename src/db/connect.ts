@@ -7,7 +7,7 @@ import { accessSync, constants, mkdirSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { UserError, errorMessage } from '../errors.js';
 import { redact } from '../log.js';
@@ -144,6 +144,17 @@ function ensureDir(dir: string): void {
   }
   for (const d of missing) mkdirSync(d);
 }
+
+/**
+ * PostgreSQL: serializes the transactions that write the change log. Sequence numbers are
+ * handed out at write time but become visible at commit; without this lock a transaction could
+ * commit a smaller number after an indexer had already read past it. Taken first thing in every
+ * such transaction, it makes commit order equal number order (writes are short batches).
+ */
+export async function lockChangeLog(trx: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK})`.execute(trx);
+}
+const CHANGE_LOG_LOCK = 727_361_002;
 
 /** Runs a PostgreSQL transaction again when the server aborted it as a deadlock victim or for serialization. */
 export async function retryTransient<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
-import { withSqlite } from '../db/connect.js';
+import { lockChangeLog } from '../db/connect.js';
 import type { PaperRow } from '../db/schema.js';
 import type { PaperAuthor, PaperVersion } from './model.js';
 
@@ -174,6 +174,7 @@ export async function countAnnounced(store: Store): Promise<number> {
 export async function deletePapers(store: Store, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
   return store.db.transaction().execute(async (trx) => {
+    if (store.dialect === 'postgres') await lockChangeLog(trx);
     const rows = await trx.selectFrom('papers').select(['seq']).where('id', 'in', ids).execute();
     const seqs = rows.map((r) => Number(r.seq));
     if (seqs.length === 0) return 0;

@@ -10,7 +10,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { retryTransient, withSqlite, type Store } from '../db/connect.js';
+import { lockChangeLog, retryTransient, withSqlite, type Store } from '../db/connect.js';
 import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
 import { mergePaper, sameValues, type PaperValues } from './merge.js';
@@ -255,6 +255,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
 
 async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], opts: UpsertOptions, now: string): Promise<UpsertStats> {
   const stats: UpsertStats = { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
+  await lockChangeLog(trx);
   // A batch may name a paper twice (a feed listing it as new and as cross-list): merge in order.
   const ids = [...new Set(items.map((i) => i.paper.id))];
   const existing = new Map<string, { seq: number; values: PaperValues }>();
