@@ -1,0 +1,121 @@
+/**
+ * Reading the catalog's change log as search documents: every paper written after a position
+ * (papers.change_seq) and every paper deleted after it (paper_tombstones), merged in change
+ * order, from one consistent snapshot. Search indexes apply these and record the last change
+ * they applied with their own data, so they resume, converge and can be rebuilt from zero.
+ *
+ * On PostgreSQL, writers serialize on an advisory lock while they number changes
+ * (lockChangeLog), so a reader never sees a number whose predecessors are still uncommitted.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { Store } from '../db/connect.js';
+import type { PaperAuthor } from '../papers/model.js';
+import type { SearchDoc } from './types.js';
+
+export type Change = { change: number; seq: number; doc: SearchDoc } | { change: number; seq: number; deleted: true };
+
+export interface ChangeBatch {
+  changes: Change[];
+  /** the position to record once these are applied (unchanged when there were none) */
+  last: number;
+  /** whether more changes follow */
+  more: boolean;
+}
+
+interface PaperChangeRow {
+  seq: number;
+  change_seq: number;
+  id: string;
+  title: string;
+  authors: string;
+  abstract: string;
+  categories: string;
+  announce_day: string | null;
+  submitted_at: string | null;
+  upvotes: number;
+}
+
+const PAPER_COLUMNS = 'seq, change_seq, id, title, authors, abstract, categories, announce_day, submitted_at, upvotes';
+
+/** Days since 1970-01-01 of a YYYY-MM-DD (or ISO time) text; 0 when absent. */
+export function dayNumber(day: string | null): number {
+  if (!day) return 0;
+  const t = Date.parse(`${day.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(t) ? 0 : Math.floor(t / 86_400_000);
+}
+
+/** A catalog row as a search document. */
+export function toSearchDoc(r: PaperChangeRow): SearchDoc {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    title: r.title,
+    authors: (JSON.parse(r.authors) as PaperAuthor[]).map((a) => a.name),
+    abstract: r.abstract,
+    categories: r.categories ? r.categories.split(' ') : [],
+    day: dayNumber(r.announce_day ?? r.submitted_at),
+    upvotes: Number(r.upvotes),
+  };
+}
+
+/** Merges papers and tombstones (each ascending, each cut at `limit`) in change order, up to where both are complete. */
+function mergeInOrder(rows: PaperChangeRow[], tombs: Array<{ seq: number; change_seq: number }>, from: number, limit: number): ChangeBatch {
+  const horizon = Math.min(
+    rows.length === limit ? Number(rows[rows.length - 1]!.change_seq) : Infinity,
+    tombs.length === limit ? Number(tombs[tombs.length - 1]!.change_seq) : Infinity,
+  );
+  const changes: Change[] = [];
+  let r = 0;
+  let t = 0;
+  while (r < rows.length || t < tombs.length) {
+    const row = rows[r];
+    const tomb = tombs[t];
+    if (row && (!tomb || Number(row.change_seq) < Number(tomb.change_seq))) {
+      if (Number(row.change_seq) > horizon) break;
+      changes.push({ change: Number(row.change_seq), seq: Number(row.seq), doc: toSearchDoc(row) });
+      r++;
+    } else if (tomb) {
+      if (Number(tomb.change_seq) > horizon) break;
+      changes.push({ change: Number(tomb.change_seq), seq: Number(tomb.seq), deleted: true });
+      t++;
+    }
+  }
+  return { changes, last: changes.length > 0 ? changes[changes.length - 1]!.change : from, more: horizon !== Infinity };
+}
+
+const sqliteStatements = new WeakMap<BetterSqlite3.Database, { rows: BetterSqlite3.Statement; tombs: BetterSqlite3.Statement }>();
+
+/** The next changes after `from` from a SQLite connection of its own (never one with a write transaction open). */
+export function readChangesSqlite(reader: BetterSqlite3.Database, from: number, limit: number): ChangeBatch {
+  let st = sqliteStatements.get(reader);
+  if (!st) {
+    st = {
+      rows: reader.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE change_seq > ? ORDER BY change_seq LIMIT ?`),
+      tombs: reader.prepare('SELECT seq, change_seq FROM paper_tombstones WHERE change_seq > ? ORDER BY change_seq LIMIT ?'),
+    };
+    sqliteStatements.set(reader, st);
+  }
+  const s = st;
+  // One snapshot for both reads, or a change between them could be skipped.
+  return reader.transaction(() =>
+    mergeInOrder(s.rows.all(from, limit) as PaperChangeRow[], s.tombs.all(from, limit) as Array<{ seq: number; change_seq: number }>, from, limit),
+  )();
+}
+
+/** The next changes after `from`, on either engine. */
+export async function readChanges(store: Store, from: number, limit: number): Promise<ChangeBatch> {
+  if (store.search) return readChangesSqlite(store.search.reader, from, limit);
+  // Repeatable read: both queries see one snapshot.
+  return store.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const rows = await sql<PaperChangeRow>`SELECT ${sql.raw(PAPER_COLUMNS)} FROM papers WHERE change_seq > ${from} ORDER BY change_seq LIMIT ${limit}`.execute(trx);
+    const tombs = await sql<{ seq: number; change_seq: number }>`SELECT seq, change_seq FROM paper_tombstones WHERE change_seq > ${from} ORDER BY change_seq LIMIT ${limit}`.execute(trx);
+    return mergeInOrder(rows.rows, tombs.rows, from, limit);
+  });
+}
+
+/** The newest change number in the catalog (0 when empty). */
+export async function newestChange(store: Store): Promise<number> {
+  const r = await sql<{ n: number | null }>`SELECT max(m) AS n FROM (SELECT max(change_seq) AS m FROM papers UNION ALL SELECT max(change_seq) AS m FROM paper_tombstones) t`.execute(store.db);
+  return Number(r.rows[0]?.n ?? 0);
+}
