@@ -16,7 +16,10 @@ import { addPaper, arxivClientFor, ingestArxivIds, ingestArxivSearch, ingestDail
 import { countPapers } from './papers/repository.js';
 import { serve } from './server.js';
 import { refreshTrending } from './feed/trending.js';
-import { finishIndexing, rebuildSearchIndex } from './search/sync.js';
+import { rebuildSearch } from './search/service.js';
+import { searchRoot } from './search/paths.js';
+import { readEmbeddingConfig } from './search/embed/index.js';
+import { dirname } from 'node:path';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3, interrupted: 130 } as const;
 
@@ -49,7 +52,7 @@ Commands:
       --restart                   ignore the stored position
   paper add <id|URL>            fetch one paper from arXiv and store it
   trending refresh              recompute trending scores (serve does this every 10 minutes)
-  search rebuild                rebuild the full-text search index from the catalog
+  search rebuild                rebuild the search indexes (lexical and embeddings) from the catalog
   db migrate                    apply pending migrations
   db backup <file>              consistent online backup of the SQLite database
   db status                     schema version and paper count
@@ -134,8 +137,10 @@ export async function run(argv: string[], out: NodeJS.WriteStream = process.stdo
       case 'search':
         if (rest.join(' ') !== 'rebuild') throw usage('usage: dailypapers search rebuild');
         return await withStore(config, async (store) => {
-          const n = rebuildSearchIndex(store);
-          out.write(store.dialect === 'sqlite' ? `indexed ${n} papers\n` : 'PostgreSQL keeps its full-text index in step by itself; nothing to rebuild\n');
+          const root = searchRoot(config.databaseUrl);
+          const embeddings = readEmbeddingConfig(process.env, { dataDir: dirname(root) });
+          const r = await rebuildSearch(store, root, { embeddings });
+          out.write(`indexed ${r.papers} papers; embedded ${r.vectors}\n`);
           return EXIT.ok;
         });
       case 'trending':
@@ -188,10 +193,9 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
   const store = await openStore(config.databaseUrl);
   try {
     await migrate(store);
-    const result = await fn(store);
-    // Leave the search index current when the command ends (SQLite; PostgreSQL indexes as it writes).
-    finishIndexing(store);
-    return result;
+    // The search indexes follow the catalog's change log: a running server picks these writes
+    // up within a second, a server started later on its start.
+    return await fn(store);
   } finally {
     await store.close();
   }

@@ -5,7 +5,6 @@ import type { Calendar } from './papers/calendar.js';
 import { countPapers } from './papers/repository.js';
 import { importInput } from './ingest/runner.js';
 import { logger } from './log.js';
-import { finishIndexing } from './search/sync.js';
 
 const log = logger('sample');
 const SAMPLE_DIR = fileURLToPath(new URL('../../sample/', import.meta.url));
@@ -36,7 +35,6 @@ export async function loadSampleIfEmpty(store: Store, calendar: Calendar): Promi
     const report = await importInput(store, `${SAMPLE_DIR}${file}`, { calendar, restart: true });
     featured += report.featured;
   }
-  finishIndexing(store);
   const n = await countPapers(store);
   log.info(`loaded the bundled sample: ${n} papers, ${featured} featured`);
   return n;

@@ -12,7 +12,10 @@ import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { arxivClientFor } from './ingest/jobs.js';
 import { UserError } from './errors.js';
 import { refreshTrending } from './feed/trending.js';
-import { startIndexLoop } from './search/sync.js';
+import { SearchService } from './search/service.js';
+import { searchRoot } from './search/paths.js';
+import { readEmbeddingConfig } from './search/embed/index.js';
+import { dirname } from 'node:path';
 import { logger } from './log.js';
 
 const log = logger('serve');
@@ -22,10 +25,12 @@ export async function serve(config: Config): Promise<void> {
   await migrate(store);
   if (config.loadSample) await loadSampleIfEmpty(store, config.calendar);
   await refreshTrending(store, new Date());
-  const stopIndexing = startIndexLoop(store);
+  const root = searchRoot(config.databaseUrl);
+  const search = await SearchService.open(store, { root, embeddings: readEmbeddingConfig(process.env, { dataDir: dirname(root) }) });
+  search.start();
   const shutdown = new AbortController();
   const arxiv = arxivClientFor(config, shutdown.signal);
-  const app = createApp({ store, config, now: () => new Date(), arxiv });
+  const app = createApp({ store, config, now: () => new Date(), arxiv, search });
   let scheduler: Scheduler | null = null;
   if (config.schedule) scheduler = startScheduler({ store, config, client: arxiv });
 
@@ -48,8 +53,8 @@ export async function serve(config: Config): Promise<void> {
     log.info(`${signal}: shutting down`);
     shutdown.abort();
     scheduler?.stop();
-    stopIndexing();
     server.close();
+    await search.close().catch((err: unknown) => log.error(`closing the search index failed: ${String(err)}`));
     await store.close().catch(() => {});
     process.exit(0);
   };

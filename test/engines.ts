@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type Store } from '../src/db/connect.js';
 import { migrate } from '../src/db/migrations.js';
+import { SearchService } from '../src/search/service.js';
+import type { EmbeddingConfig } from '../src/search/embed/index.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const ENGINES = ['sqlite', 'postgres'] as const;
@@ -46,7 +48,24 @@ export interface TestDb {
   store: Store;
   /** DATABASE_URL that opens this same database (for CLI and server tests) */
   url: string;
+  /** the search directory of this database */
+  searchRoot: string;
+  /** the search service of this database (opened on first call, closed by cleanup); lexical only unless embeddings are asked for */
+  search(opts?: { embeddings?: EmbeddingConfig | false }): Promise<SearchService>;
   cleanup(): Promise<void>;
+}
+
+/** search() and its cleanup for a TestDb. */
+function searchOf(store: Store, searchRoot: string) {
+  let service: Promise<SearchService> | null = null;
+  return {
+    searchRoot,
+    search: (opts: { embeddings?: EmbeddingConfig | false } = {}) => (service ??= SearchService.open(store, { root: searchRoot, embeddings: opts.embeddings ?? false })),
+    closeSearch: async () => {
+      if (service) await (await service.catch(() => null))?.close().catch(() => {});
+      service = null;
+    },
+  };
 }
 
 /** A fresh, migrated, empty database on the engine. */
@@ -56,10 +75,14 @@ export async function freshDb(engine: Engine, opts: { migrate?: boolean } = {}):
     const url = join(dir, 'test.db');
     const store = await openStore(url);
     if (opts.migrate !== false) await migrate(store);
+    const { searchRoot, search, closeSearch } = searchOf(store, `${url}.search`);
     return {
       store,
       url,
+      searchRoot,
+      search,
       cleanup: async () => {
+        await closeSearch();
         await store.close().catch(() => {});
         rmSync(dir, { recursive: true, force: true });
       },
@@ -73,10 +96,16 @@ export async function freshDb(engine: Engine, opts: { migrate?: boolean } = {}):
   const url = withSearchPath(PG_URL, schema);
   const store = await openStore(url, { poolSize: 4 });
   if (opts.migrate !== false) await migrate(store);
+  const dir = mkdtempSync(join(tmpdir(), 'dp-test-search-'));
+  const { searchRoot, search, closeSearch } = searchOf(store, dir);
   return {
     store,
     url,
+    searchRoot,
+    search,
     cleanup: async () => {
+      await closeSearch();
+      rmSync(dir, { recursive: true, force: true });
       await store.close().catch(() => {});
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();

@@ -11,7 +11,6 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { UserError, errorMessage } from '../errors.js';
 import { redact } from '../log.js';
-import { openSearchDb, searchDbPath } from '../search/fts-index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -23,11 +22,10 @@ export interface Store {
   /** the pool behind `db` (PostgreSQL only) */
   pool: pg.Pool | null;
   /**
-   * SQLite only: the full-text index file, with a connection that writes it and one that reads
-   * the catalog for it. Never attached to `db`: a write transaction there would lock the index
-   * file too and stop the indexer working in parallel.
+   * SQLite only: a second, read-only connection to the catalog, for reading the change log
+   * (search indexing) while `db` may be inside a write transaction.
    */
-  search: { path: string; writer: BetterSqlite3.Database; reader: BetterSqlite3.Database } | null;
+  reader: BetterSqlite3.Database | null;
   /** the database as shown to people: a file path, or a URL with the password masked */
   label: string;
   close(): Promise<void>;
@@ -104,16 +102,13 @@ function openSqlite(file: string, opts: OpenOptions): Store {
   } catch (err) {
     throw new UserError('database_unusable', `Cannot open the SQLite database ${path}: ${errorMessage(err)}`);
   }
-  let search: Store['search'] = null;
+  let reader: BetterSqlite3.Database | null = null;
   if (!opts.readonly) {
-    const searchPath = searchDbPath(path);
     try {
-      const writer = openSearchDb(searchPath);
-      const reader = new BetterSqlite3(path, { readonly: true });
+      reader = new BetterSqlite3(path, { readonly: true });
       reader.pragma('busy_timeout = 10000');
-      search = { path: searchPath, writer, reader };
     } catch (err) {
-      throw new UserError('database_unusable', `Cannot open the search index ${searchPath}: ${errorMessage(err)}`);
+      throw new UserError('database_unusable', `Cannot open the SQLite database ${path}: ${errorMessage(err)}`);
     }
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -122,12 +117,11 @@ function openSqlite(file: string, opts: OpenOptions): Store {
     db,
     sqlite,
     pool: null,
-    search,
+    reader,
     label: path,
     close: async () => {
       await db.destroy(); // closes the better-sqlite3 handle
-      search?.writer.close();
-      search?.reader.close();
+      reader?.close();
     },
   };
 }
@@ -200,7 +194,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
     db,
     sqlite: null,
     pool,
-    search: null,
+    reader: null,
     label,
     close: async () => {
       await db.destroy(); // ends the pool

@@ -137,6 +137,28 @@ export const MIGRATIONS: Migration[] = [
       ]);
     },
   },
+  {
+    version: 3,
+    name: 'search models',
+    async up(trx, dialect) {
+      // The built-in embedding model is trained from the catalog and kept here, not in a file,
+      // so every app instance of a PostgreSQL deployment embeds with the same one (the first
+      // generation written wins a race; see src/search/models.ts).
+      await exec(trx, [
+        `CREATE TABLE search_models (
+          generation INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          provider_id TEXT NOT NULL,
+          docs INTEGER NOT NULL,
+          bytes ${dialect === 'sqlite' ? 'BLOB' : 'BYTEA'} NOT NULL,
+          created_at TEXT NOT NULL
+        )`,
+      ]);
+      // Search moved to the instance's own indexes (src/search/service.ts): PostgreSQL's
+      // generated tsvector and its GIN index only cost writes now.
+      if (dialect === 'postgres') await exec(trx, ['DROP INDEX IF EXISTS papers_search', 'ALTER TABLE papers DROP COLUMN IF EXISTS search_vector']);
+    },
+  },
 ];
 
 const log = logger('db');

@@ -98,6 +98,17 @@ export interface JobLeasesTable {
   expires_at: string;
 }
 
+export interface SearchModelsTable {
+  generation: number;
+  /** 'builtin' */
+  kind: string;
+  provider_id: string;
+  /** papers it was trained on */
+  docs: number;
+  bytes: Buffer;
+  created_at: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -112,6 +123,7 @@ export interface Database {
   ingest_state: IngestStateTable;
   job_leases: JobLeasesTable;
   schema_migrations: SchemaMigrationsTable;
+  search_models: SearchModelsTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;

@@ -1,14 +1,13 @@
 /**
- * An author's papers, newest first. The full-text index finds candidates (the author's name as a
- * phrase in the author field); an exact comparison of normalized names then keeps only papers
+ * An author's papers, newest first. The lexical search index finds candidates (every word of
+ * the name in the authors field); an exact comparison of normalized names then keeps only papers
  * by exactly this author, so "Wei Wang" does not match "Wei Wang-Li" or a title about Wang.
  */
-import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import { getPapersBySeq, type Paper } from '../papers/repository.js';
 import type { PaperAuthor } from '../papers/model.js';
 import { authorKey } from '../papers/names.js';
-import { ftsSeqs } from '../search/sync.js';
+import type { SearchService } from '../search/service.js';
 
 export { authorKey };
 
@@ -16,10 +15,10 @@ export { authorKey };
 const MAX_CANDIDATES = 20_000;
 
 /** The author's papers (page) and how many there are. */
-export async function papersByAuthor(store: Store, name: string, page: { limit: number; offset: number }): Promise<{ papers: Paper[]; total: number }> {
+export async function papersByAuthor(store: Store, search: SearchService, name: string, page: { limit: number; offset: number }): Promise<{ papers: Paper[]; total: number }> {
   const key = authorKey(name);
   if (!key) return { papers: [], total: 0 };
-  const candidates = await candidateSeqs(store, key);
+  const candidates = await search.authorCandidates(key, MAX_CANDIDATES);
   if (candidates.length === 0) return { papers: [], total: 0 };
   // Exact match on the stored author list, then newest first.
   const rows: Array<{ seq: number; authors: string; submitted_at: string | null }> = [];
@@ -32,16 +31,4 @@ export async function papersByAuthor(store: Store, name: string, page: { limit: 
     .sort((a, b) => (b.submitted_at ?? '').localeCompare(a.submitted_at ?? '') || Number(b.seq) - Number(a.seq));
   const pageSeqs = matching.slice(page.offset, page.offset + page.limit).map((r) => Number(r.seq));
   return { papers: await getPapersBySeq(store, pageSeqs), total: matching.length };
-}
-
-async function candidateSeqs(store: Store, key: string): Promise<number[]> {
-  const words = key.split(' ');
-  if (store.dialect === 'sqlite') {
-    // Each word as a quoted FTS5 string: user text never reaches FTS5's query syntax.
-    const phrase = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' + ');
-    return ftsSeqs(store, 'SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?', [`author_names : (${phrase})`, MAX_CANDIDATES]);
-  }
-  // author_keys holds the accent-folded keys (PostgreSQL has no accent folding of its own).
-  const r = await sql<{ seq: number }>`SELECT seq FROM papers WHERE search_vector @@ phraseto_tsquery('simple', ${key}) LIMIT ${MAX_CANDIDATES}`.execute(store.db);
-  return r.rows.map((x) => Number(x.seq));
 }

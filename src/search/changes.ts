@@ -105,7 +105,7 @@ export function readChangesSqlite(reader: BetterSqlite3.Database, from: number, 
 
 /** The next changes after `from`, on either engine. */
 export async function readChanges(store: Store, from: number, limit: number): Promise<ChangeBatch> {
-  if (store.search) return readChangesSqlite(store.search.reader, from, limit);
+  if (store.reader) return readChangesSqlite(store.reader, from, limit);
   // Repeatable read: both queries see one snapshot.
   return store.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
     const rows = await sql<PaperChangeRow>`SELECT ${sql.raw(PAPER_COLUMNS)} FROM papers WHERE change_seq > ${from} ORDER BY change_seq LIMIT ${limit}`.execute(trx);

@@ -5,6 +5,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { TAXONOMY } from '../papers/taxonomy.js';
 import { authorPath, categoryPath, formatDay, paperPath, plural, shortAuthors, snippet } from './format.js';
 import { TexText, mathHead } from './math.js';
+import { highlight, snippet as searchSnippet, type SnippetPart } from '../search/snippet.js';
 
 /** A card's title and abstract snippet: the texts its math comes from. */
 function cardTexts(paper: Paper): [title: string, snippet: string] {
@@ -47,8 +48,17 @@ export function CategoryBadges({ paper, listing }: { paper: Paper; listing?: str
   );
 }
 
-/** One paper in a list: title, authors, snippet, categories, upvotes and comments, links. */
-export function PaperCard({ paper, listing }: { paper: Paper; listing?: string }) {
+/** Text pieces with the marked ones in <mark>. */
+export function Marked({ parts }: { parts: SnippetPart[] }) {
+  return <>{parts.map((p) => (p.mark ? <mark>{p.text}</mark> : p.text))}</>;
+}
+
+/**
+ * One paper in a list: title, authors, snippet, categories, upvotes and comments, links. With
+ * `terms` (a search's matched stems) the snippet is the abstract's best passage and the matched
+ * words are marked (as plain text: marks and typeset math do not mix).
+ */
+export function PaperCard({ paper, listing, terms }: { paper: Paper; listing?: string; terms?: ReadonlySet<string> }) {
   const cross = listing !== undefined && paper.primaryCategory !== listing;
   const [title, abstract] = cardTexts(paper);
   return (
@@ -57,14 +67,18 @@ export function PaperCard({ paper, listing }: { paper: Paper; listing?: string }
         <strong>{paper.upvotes}</strong> <small>{paper.upvotes === 1 ? 'upvote' : 'upvotes'}</small>
       </p>
       <h3>
-        <a href={paperPath(paper.id)}>
-          <TexText text={title} />
-        </a>
+        <a href={paperPath(paper.id)}>{terms ? <Marked parts={highlight(paper.title, terms)} /> : <TexText text={title} />}</a>
       </h3>
       <AuthorList paper={paper} />
-      <p class="abstract">
-        <TexText text={abstract} />
-      </p>
+      {terms ? (
+        <p class="abstract snippet">
+          <Marked parts={searchSnippet(paper.abstract, terms, 45)} />
+        </p>
+      ) : (
+        <p class="abstract">
+          <TexText text={abstract} />
+        </p>
+      )}
       <p class="meta">
         <span class="id">arXiv:{paper.id}</span>
         {paper.announceDay ? ` · ${formatDay(paper.announceDay)}` : ''}
@@ -105,6 +119,17 @@ export function PaperList({ papers, listing }: { papers: Paper[]; listing?: stri
         <PaperCard paper={p} listing={listing} />
       ))}
     </ul>
+  );
+}
+
+/** Search results: numbered from `start`, matched words marked. */
+export function ResultList({ papers, start, terms }: { papers: Paper[]; start: number; terms: ReadonlySet<string> }) {
+  return (
+    <ol class="papers results" start={start}>
+      {papers.map((p) => (
+        <PaperCard paper={p} terms={terms} />
+      ))}
+    </ol>
   );
 }
 

@@ -12,7 +12,8 @@ export function pageParam(value: string | undefined, maxPage = 100_000): number 
 
 /** A YYYY-MM-DD day that exists in the calendar. */
 export function dayParam(value: string, name = 'date'): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+  if (!t || Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== value) {
     throw new UserError('bad_date', `"${clip(value)}" is not a valid ${name}: use YYYY-MM-DD, for example 2025-08-20.`);
   }
   return value;

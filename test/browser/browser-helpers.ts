@@ -69,7 +69,7 @@ export async function startSite(engine: Engine): Promise<Site> {
     assert.equal(config.schedule, false);
     await loadSampleIfEmpty(db.store, config.calendar);
     await refreshTrending(db.store, new Date());
-    app = createApp({ store: db.store, config, now: () => new Date() });
+    app = createApp({ store: db.store, search: await db.search(), config, now: () => new Date() });
     return {
       engine,
       origin,

@@ -153,3 +153,28 @@ describe('dailypapers db backup (SQLite)', () => {
     assert.equal(await countRows(t.store, 'papers'), 200);
   });
 });
+
+describe('dailypapers search rebuild', () => {
+  let t: TestDb;
+  before(async () => {
+    t = await freshDb('sqlite');
+  });
+  after(async () => {
+    await t?.cleanup();
+  });
+
+  test('rebuilds the lexical index and the embeddings from the catalog; refuses while the index is in use', { timeout: 180_000 }, async () => {
+    const imported = await runCli(['import', fixturePath(SNAPSHOT_FIXTURE), '--quiet'], { databaseUrl: t.url });
+    assert.equal(imported.code, 0, show(imported));
+    const r = await runCli(['search', 'rebuild'], { databaseUrl: t.url, env: { EMBEDDINGS_THREADS: '0' }, timeoutMs: 170_000 });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, 'indexed 200 papers; embedded 200\n');
+    const search = await t.search();
+    assert.deepEqual(await search.check(), { papers: 200, indexed: 200, ok: true });
+    // the test's own service holds the directory now: a rebuild must refuse, not corrupt it
+    const busy = await runCli(['search', 'rebuild'], { databaseUrl: t.url, env: { EMBEDDINGS: 'builtin' } });
+    assert.equal(busy.code, 1, show(busy));
+    assert.match(busy.stderr, /^error: The search index in .* cannot be rebuilt now: .*Stop the server first\.\n$/);
+    assert.equal(hasStackTrace(busy.stderr), false);
+  });
+});

@@ -20,8 +20,8 @@ const BASE = 'http://papers.test';
 type Json = any;
 
 /** The app over a store, with a pinned clock. */
-function appFor(t: TestDb) {
-  return createApp({ store: t.store, config: loadConfig({ BASE_URL: BASE }), now: () => new Date('2026-10-04T12:00:00Z') });
+async function appFor(t: TestDb) {
+  return createApp({ store: t.store, search: await t.search(), config: loadConfig({ BASE_URL: BASE }), now: () => new Date('2026-10-04T12:00:00Z') });
 }
 
 const sha24 = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 24);
@@ -66,7 +66,7 @@ for (const engine of ENGINES) {
   describe(`JSON API on ${engine}`, async () => {
     const skip = engine === 'postgres' ? await skipPostgres() : false;
     let t: TestDb;
-    let app: ReturnType<typeof appFor>;
+    let app: Awaited<ReturnType<typeof appFor>>;
     const get = async (path: string, headers: Record<string, string> = {}) => {
       const r = await app.request(path, { headers });
       const text = await r.text();
@@ -76,7 +76,7 @@ for (const engine of ENGINES) {
       if (skip) return;
       t = await freshDb(engine);
       await loadSampleIfEmpty(t.store, DEFAULT_CALENDAR);
-      app = appFor(t);
+      app = await appFor(t);
     });
     after(async () => {
       await t?.cleanup();
@@ -188,6 +188,21 @@ for (const engine of ENGINES) {
       assert.deepEqual([v3.status, v3.json.code], [404, 'version_not_found']);
       const unknown = await get('/api/papers/2101.11408');
       assert.deepEqual([unknown.status, unknown.json], [404, { error: 'There is no paper 2101.11408 in this catalog.', code: 'paper_not_found' }]);
+    });
+
+    test('search speaks the query language; similar papers exclude the paper', { skip }, async () => {
+      const ids = async (path: string) => (await get(path)).json.map((i: Json) => i.paper.id);
+      const byAuthor = await ids('/api/papers/search?q=author%3AAickelin&limit=20');
+      assert.equal(byAuthor.length, 6);
+      const recent = await ids('/api/papers/search?q=language%20models%20sort%3Anewest%20since%3A2026-06&limit=20');
+      assert.ok(recent.length > 0);
+      assert.ok(!(await ids('/api/papers/search?q=language%20models%20-hallucinate&limit=120')).includes('2509.04664'));
+      const similar = await get('/api/papers/2509.04664/similar?limit=3');
+      assert.equal(similar.status, 200);
+      assert.equal(similar.json.length, 3);
+      assert.ok(similar.json.every((i: Json) => i.paper.id !== '2509.04664' && typeof i.title === 'string'));
+      assert.equal((await get('/api/papers/2509.99999/similar')).status, 404);
+      assert.equal((await get('/api/papers/2509.04664/similar?limit=51')).status, 400);
     });
 
     test('search: daily item shape, best first, limits', { skip }, async () => {
@@ -303,7 +318,7 @@ describe('OpenAPI document', async () => {
   let routes: string[];
   before(async () => {
     t = await freshDb('sqlite');
-    const app = appFor(t);
+    const app = await appFor(t);
     const r = await app.request('/api/openapi.json');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');

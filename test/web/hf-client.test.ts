@@ -81,7 +81,7 @@ for (const engine of ENGINES) {
       server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: '127.0.0.1' });
       await new Promise((resolve) => server.once('listening', resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      app = createApp({ store: t.store, config: loadConfig({ BASE_URL: base }), now: () => new Date() });
+      app = createApp({ store: t.store, search: await t.search(), config: loadConfig({ BASE_URL: base }), now: () => new Date() });
       home = mkdtempSync(join(tmpdir(), 'dp-hf-home-'));
       out = await runClient(base, home);
     });

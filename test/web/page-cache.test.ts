@@ -21,7 +21,7 @@ for (const engine of ENGINES) {
       setLogLevel('error');
       t = await freshDb(engine);
       await loadSampleIfEmpty(t.store, DEFAULT_CALENDAR);
-      app = createApp({ store: t.store, config: loadConfig({ BASE_URL: 'https://papers.example' }), now: () => new Date('2026-10-04T00:00:00Z') });
+      app = createApp({ store: t.store, search: await t.search(), config: loadConfig({ BASE_URL: 'https://papers.example' }), now: () => new Date('2026-10-04T00:00:00Z') });
     });
     after(async () => t?.cleanup());
 

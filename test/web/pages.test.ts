@@ -76,7 +76,7 @@ for (const engine of ENGINES) {
       setLogLevel('error');
       t = await freshDb(engine);
       await loadSampleIfEmpty(t.store, { holidays: new Set() });
-      app = createApp({ store: t.store, config: loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'error' }), now: () => NOW });
+      app = createApp({ store: t.store, search: await t.search(), config: loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'error' }), now: () => NOW });
     });
     after(async () => {
       await t?.cleanup();
@@ -280,6 +280,27 @@ for (const engine of ENGINES) {
       has(html, 'href="/feeds/search.rss?q=Aickelin"');
       has(await page('/search?q=zzqqxxnothing'), /No papers match “zzqqxxnothing”/);
       await page('/search?q=Aickelin&page=2', 404);
+    });
+
+    test('search: marked snippets, counts, controls, warnings, arXiv ids go to the paper', { skip }, async () => {
+      const html = await page('/search?q=hallucinate');
+      has(html, /<mark>[Hh]allucinat\w*<\/mark>/);
+      has(html, /<h2 id="results-heading">4 results · papers matching &quot;hallucinate&quot; · best match first<\/h2>/);
+      assert.equal(cardIds(html)[0], '2509.04664');
+      const sorted = await page('/search?q=models&sort=newest&since=2026-06');
+      has(sorted, /<option value="newest" selected="">Newest<\/option>/);
+      has(sorted, /newest first/);
+      has(sorted, /value="2026-06-01"/);
+      has(await page('/search?q=cat%3Axx.YY%20models'), /<ul class="warnings"/);
+      const r = await get('/search?q=https%3A%2F%2Farxiv.org%2Fabs%2F2509.04664v2');
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.get('location'), '/papers/2509.04664');
+      assert.equal((await get('/search?q=x&sort=sideways')).status, 400);
+      assert.equal((await get('/search?q=x&since=2024-13')).status, 400);
+      assert.equal((await get('/papers/date/2024-13-01')).status, 400);
+      for (const q of ['"', '(((', '\u0000', 'x'.repeat(10_000), 'author:', '-', '🙂']) assert.equal((await get(`/search?q=${encodeURIComponent(q)}`)).status, 200, q.slice(0, 10));
+      const paper = await page('/papers/2509.04664');
+      has(paper, /<h2 id="similar-heading">Similar papers<\/h2>/);
     });
 
     test('LaTeX in card titles is typeset on the server, with its rules under the nonce', { skip }, async () => {

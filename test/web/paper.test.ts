@@ -12,6 +12,7 @@ import { ENGINES, freshDb, skipPostgres, type TestDb } from '../engines.js';
 import { readFixture } from '../helpers.js';
 import { loadSampleIfEmpty } from '../../src/sample.js';
 import { loadConfig } from '../../src/config.js';
+import type { SearchService } from '../../src/search/service.js';
 import { createApp } from '../../src/web/app.js';
 import type { AppEnv } from '../../src/web/context.js';
 import { deletePapers, getPaper } from '../../src/papers/repository.js';
@@ -78,9 +79,11 @@ for (const engine of ENGINES) {
     let t: TestDb;
     let app: Hono<AppEnv>;
     let arxiv: Awaited<ReturnType<typeof arxivStandIn>>;
+    let search: SearchService;
     const appFor = (apiUrl: string) =>
       createApp({
         store: t.store,
+        search,
         config: loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'error', ARXIV_API_URL: apiUrl, ARXIV_MIN_INTERVAL_MS: '0', ARXIV_MAX_RETRIES: '0', ARXIV_TIMEOUT_MS: '5000' }),
         now: () => NOW,
       });
@@ -108,6 +111,7 @@ for (const engine of ENGINES) {
       setLogLevel('error');
       t = await freshDb(engine);
       await loadSampleIfEmpty(t.store, { holidays: new Set() });
+      search = await t.search();
       arxiv = await arxivStandIn((idList) => readFixture(idList === '1707.08567' ? 'arxiv/api/id_1707.08567_s0_m100.xml' : 'arxiv/api/id_0808.05394_s0_m100.xml'));
       app = appFor(arxiv.url);
     });

@@ -638,7 +638,7 @@ export class LexicalIndex {
   }
 
   /** The k best matches (k ≤ 10,000). */
-  search(q: LexicalQuery, k = 20, onMatch?: (seq: number) => void, stats?: EvalStats): Scored[] {
+  search(q: LexicalQuery, k = 20, onMatch?: (seq: number) => boolean | void, stats?: EvalStats): Scored[] {
     k = Math.max(0, Math.min(10_000, Math.floor(k)));
     if (k === 0 && !onMatch) return [];
     if (!this.buffer.empty) this.flush(false);
@@ -736,22 +736,34 @@ export class LexicalIndex {
       return relevanceTopK(its, mode === 'all', gate, makeReject(), k, stats);
     }
 
-    // sorted: every positive term required
-    if (scoring.length < positive.length) return [];
-    const byCost = scoring.slice().sort((a, b) => a.df - b.df);
     const windows = (this.maxSeq >>> WINDOW_SHIFT) + 1;
     if (onMatch) {
-      // counting: every match, in seq order
-      const its: DocIter[] = [...byCost.map((i) => this.iter(i, 0)), ...filterIters()];
+      // listing every match in seq order (counting, filter sets): in 'any' mode a doc needs one
+      // of the terms, otherwise all; onMatch returning false stops
+      const anyOf = mode === 'any' && scoring.length > 1;
+      if (!anyOf && scoring.length < positive.length) return [];
+      if (anyOf && scoring.length === 0) return [];
+      const termIts: DocIter[] = anyOf
+        ? [new OrIter(scoring.map((i) => this.iter(i, 0)))]
+        : scoring
+            .slice()
+            .sort((a, b) => a.df - b.df)
+            .map((i) => this.iter(i, 0));
+      if (anyOf) for (const t of required) termIts.push(this.iter(info(t), 0));
+      const its: DocIter[] = [...termIts, ...filterIters()];
       const reject = makeReject();
       if (its.length === 0) {
-        for (let d = 0; d <= this.maxSeq; d++) if (this.owner[d]! > 0 && (reject === null || !reject(d))) onMatch(d);
+        for (let d = 0; d <= this.maxSeq; d++) if (this.owner[d]! >= 0 && (reject === null || !reject(d)) && onMatch(d) === false) break;
       } else {
         const it = its.length === 1 ? its[0]! : new AndIter(its);
-        for (let d = it.advance(0); d < DONE; d = it.advance(d + 1)) if (reject === null || !reject(d)) onMatch(d);
+        for (let d = it.advance(0); d < DONE; d = it.advance(d + 1)) if ((reject === null || !reject(d)) && onMatch(d) === false) break;
       }
       return [];
     }
+
+    // sorted: every positive term required
+    if (scoring.length < positive.length) return [];
+    const byCost = scoring.slice().sort((a, b) => a.df - b.df);
     return sortedTopK(
       {
         key: sort === 'newest' ? this.days : this.ups,
@@ -774,8 +786,44 @@ export class LexicalIndex {
   /** How many docs match every word and filter of `q` (its mode and sort ignored). */
   countMatches(q: LexicalQuery): number {
     let n = 0;
-    this.search({ ...q, mode: 'all', sort: 'newest' }, 0, () => n++);
+    this.search({ ...q, mode: 'all', sort: 'newest' }, 0, () => {
+      n++;
+    });
     return n;
+  }
+
+  /**
+   * How many docs `q` finds in its own mode ('any': one of the words is enough), counting up to
+   * `cap` (the count is then `cap` and `exact` false): a bounded cost for very common words.
+   */
+  count(q: LexicalQuery, cap = Infinity): { count: number; exact: boolean } {
+    let n = 0;
+    this.search({ ...q, sort: 'newest' }, 0, () => ++n < cap);
+    return { count: n, exact: n < cap };
+  }
+
+  /**
+   * The docs passing the filters of `q` (authors, categories, exclusions, days; its words
+   * ignored) as a bitmap by seq, or null when `q` has no filter.
+   */
+  filterBitmap(q: LexicalQuery): Uint8Array | null {
+    const filtered = (q.authors?.length ?? 0) > 0 || (q.categories?.length ?? 0) > 0 || (q.exclude?.length ?? 0) > 0 || Number.isFinite(q.dayFrom) || Number.isFinite(q.dayTo);
+    if (!filtered) return null;
+    const bits = new Uint8Array((this.maxSeq >>> 3) + 1);
+    const f: LexicalQuery = { exclude: q.exclude, mode: 'all', sort: 'newest' };
+    if (q.authors) f.authors = q.authors;
+    if (q.categories) f.categories = q.categories;
+    if (q.dayFrom !== undefined) f.dayFrom = q.dayFrom;
+    if (q.dayTo !== undefined) f.dayTo = q.dayTo;
+    this.search(f, 0, (d) => {
+      bits[d >>> 3]! |= 1 << (d & 7);
+    });
+    return bits;
+  }
+
+  /** Upvotes of a paper as indexed (0 when absent). */
+  upvotesOf(seq: number): number {
+    return seq >= 0 && seq <= this.maxSeq && this.owner[seq]! !== -1 ? this.ups[seq]! : 0;
   }
 
   /**

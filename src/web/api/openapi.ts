@@ -5,7 +5,7 @@
 import type { Config } from '../../config.js';
 import { ID_EXAMPLES } from '../../papers/arxiv-id.js';
 import { DAILY_DEFAULT_LIMIT, DAILY_MAX_LIMIT } from './daily-papers.js';
-import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT } from './papers.js';
+import { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SIMILAR_DEFAULT_LIMIT, SIMILAR_MAX_LIMIT } from './papers.js';
 import { DAILY_SORTS, MAX_PAGE } from './params.js';
 
 type Json = Record<string, unknown>;
@@ -144,9 +144,24 @@ function paths(): Json {
     '/api/papers/search': {
       get: {
         operationId: 'searchPapers',
-        summary: 'Search papers by words in title, authors and abstract',
-        parameters: [query('q', 'The words to search for.', { type: 'string', minLength: 1, maxLength: 500 }, { required: true }), limit(SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT), ifNoneMatch],
+        summary: 'Search papers: hybrid lexical (BM25F) and semantic ranking',
+        description:
+          'The query language of the search page: words (papers with more of them first, and papers about the same thing in other words), "exact phrases", -exclusions, author:Name, cat:cs.LG (or an archive, cat:cs), since:2024-01, until:2024, sort:newest or sort:upvotes.',
+        parameters: [query('q', 'The query.', { type: 'string', minLength: 1, maxLength: 500 }, { required: true }), limit(SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT), ifNoneMatch],
         responses: { 200: ok('Matching papers, best first.', itemList, false), 304: ref('responses', 'NotModified'), 400: ref('responses', 'BadRequest') },
+      },
+    },
+    '/api/papers/{id}/similar': {
+      get: {
+        operationId: 'similarPapers',
+        summary: 'Papers similar to one paper',
+        description: 'Nearest neighbours of the paper in the embedding space, most similar first; the paper itself is excluded.',
+        parameters: [
+          { name: 'id', in: 'path', required: true, description: `An arXiv id: ${ID_EXAMPLES}.`, schema: { type: 'string' }, example: '2509.04664' },
+          limit(SIMILAR_DEFAULT_LIMIT, SIMILAR_MAX_LIMIT),
+          ifNoneMatch,
+        ],
+        responses: { 200: ok('Similar papers.', itemList, false), 304: ref('responses', 'NotModified'), 400: ref('responses', 'BadRequest'), 404: ref('responses', 'NotFound') },
       },
     },
     '/api/papers/{id}': {

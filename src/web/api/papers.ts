@@ -1,13 +1,12 @@
 /**
- * Papers: GET /api/papers/search (lexical search), GET /api/papers/<id> (one paper, HF's paper
- * object at the top level) and GET /api/papers (the whole catalog, newest first, by cursor).
+ * Papers: GET /api/papers/search (hybrid search, the query language of the search page),
+ * GET /api/papers/<id>/similar, GET /api/papers/<id> (one paper, HF's paper object at the top level) and GET /api/papers (the whole catalog, newest first, by cursor).
  */
 import type { Hono } from 'hono';
 import type { AppEnv, Deps } from '../context.js';
 import { UserError } from '../../errors.js';
 import { getPaper } from '../../papers/repository.js';
 import { requireArxivId, versionedId } from '../../papers/arxiv-id.js';
-import { simpleSearch } from '../../search/simple.js';
 import { itemJson, paperJson } from './serialize.js';
 import { CACHE, nextLink, prepare, sendJson } from './http.js';
 import { given, limitParam, searchParam } from './params.js';
@@ -19,6 +18,15 @@ export const SEARCH_MAX_LIMIT = 120;
 /** Page size of /api/papers: default and most. */
 export const LIST_DEFAULT_LIMIT = 50;
 export const LIST_MAX_LIMIT = 100;
+/** Similar papers: default and most. */
+export const SIMILAR_DEFAULT_LIMIT = 10;
+export const SIMILAR_MAX_LIMIT = 50;
+
+async function paperSeq(deps: Deps, id: string): Promise<number> {
+  const row = await deps.store.db.selectFrom('papers').select('seq').where('id', '=', id).executeTakeFirst();
+  if (!row) throw new UserError('paper_not_found', `There is no paper ${id} in this catalog.`, 404);
+  return Number(row.seq);
+}
 
 /** Registers the /api/papers routes (search before <id>, which would also match "search"). */
 export function paperApiRoutes(app: Hono<AppEnv>, deps: Deps): void {
@@ -26,7 +34,16 @@ export function paperApiRoutes(app: Hono<AppEnv>, deps: Deps): void {
     const q = c.req.query();
     const text = searchParam(q);
     const limit = limitParam(q, SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT);
-    const papers = await simpleSearch(deps.store, text, limit);
+    const { papers } = await deps.search.findPapers(text, { offset: 0, limit });
+    return sendJson(c, prepare(papers.map(itemJson)), CACHE.list);
+  });
+
+  // Papers like this one: nearest neighbours in the embedding space, the paper itself excluded.
+  app.get('/api/papers/:id{.+}/similar', async (c) => {
+    const asked = requireArxivId(c.req.param('id'));
+    const seq = await paperSeq(deps, asked.id);
+    const limit = limitParam(c.req.query(), SIMILAR_MAX_LIMIT, SIMILAR_DEFAULT_LIMIT);
+    const papers = await deps.search.similarPapers(seq, limit);
     return sendJson(c, prepare(papers.map(itemJson)), CACHE.list);
   });
 

@@ -20,7 +20,8 @@ import { featuredPapers, latestFeaturedDay } from '../../feed/featured.js';
 import { parsePeriod, periodTitle } from '../../feed/periods.js';
 import { latestListingDayOf, listing } from '../../feed/listings.js';
 import { papersByAuthor } from '../../feed/authors.js';
-import { simpleSearch } from '../../search/simple.js';
+import { describeQuery } from '../../search/query.js';
+import { dayBound, sortParam } from '../pages/search.js';
 import { authorPath, categoryPath, formatDay, periodPath, withQuery } from '../format.js';
 import { entryOf, feedOf, type Feed } from './feed.js';
 import { authorParam, categoryFilter, categoryParam, dayParam, limitParam, periodParam, queryParam } from './params.js';
@@ -113,7 +114,7 @@ const listFeed: FeedSource = async (c, deps, limit, category) => {
 };
 
 const authorFeed: FeedSource = async (c, deps, limit, author) => {
-  const { papers } = await papersByAuthor(deps.store, author, { limit, offset: 0 });
+  const { papers } = await papersByAuthor(deps.store, deps.search, author, { limit, offset: 0 });
   return feedOf(
     meta(c, deps, `papers by ${author}`, `Papers by ${author}, newest first.`, authorPath(author)),
     papers.map((p) => entryOf(deps.config.baseUrl, p, 'submitted')),
@@ -122,9 +123,14 @@ const authorFeed: FeedSource = async (c, deps, limit, author) => {
 
 const searchFeed: FeedSource = async (c, deps, limit) => {
   const q = queryParam(c.req.query('q'));
-  const papers = await simpleSearch(deps.store, q, limit);
+  const sort = sortParam(c.req.query('sort'));
+  const since = dayBound(c.req.query('since'), 'since');
+  const until = dayBound(c.req.query('until'), 'until');
+  const { query, papers } = await deps.search.findPapers(q, { offset: 0, limit, sort, since, until });
+  const about = describeQuery({ ...query, since: query.since ?? since, until: query.until ?? until });
+  const page = withQuery('/search', { q: q.trim() || undefined, sort: sort ?? undefined, since: since ?? undefined, until: until ?? undefined });
   return feedOf(
-    meta(c, deps, `search for “${q}”`, `Papers matching “${q}”, best match first.`, `/search?q=${encodeURIComponent(q)}`),
+    meta(c, deps, `search for “${q.slice(0, 100)}”`, `Search results: ${about}.`, page),
     papers.map((p) => entryOf(deps.config.baseUrl, p, 'submitted')),
   );
 };

@@ -197,7 +197,7 @@ async function renderListing(c: Ctx, deps: Deps, category: string, day: string, 
 async function renderAuthor(c: Ctx, deps: Deps, name: string) {
   if (name.length > 200) throw new UserError('bad_author', 'That author name is too long: use at most 200 characters.');
   const page = pageParam(c.req.query('page'));
-  const { papers, total } = await papersByAuthor(deps.store, name, { limit: AUTHOR_PER_PAGE, offset: (page - 1) * AUTHOR_PER_PAGE });
+  const { papers, total } = await papersByAuthor(deps.store, deps.search, name, { limit: AUTHOR_PER_PAGE, offset: (page - 1) * AUTHOR_PER_PAGE });
   const href = (n: number) => withQuery(authorPath(name), { page: n });
   if (total === 0) {
     return renderError(

@@ -44,7 +44,7 @@ export function paperRoutes(app: Hono<AppEnv>, deps: Deps): void {
         'Content-Disposition': `attachment; filename="${paper.id.replace('/', '_')}.bib"`,
       });
     }
-    return renderPaper(c, deps, paper);
+    return renderPaper(c, deps, paper, await similarOf(deps, paper));
   });
 
   app.post('/papers/:rest{.+}', async (c) => {
@@ -73,7 +73,14 @@ function splitAction(rest: string): { raw: string; action: 'bibtex' | 'fetch' | 
  * addPaper for visitors: one arXiv client for every fetch from the web, at most one retry (a
  * visitor is waiting), the same id fetched once however often it is asked, and a bounded queue.
  */
-function paperFetcher(deps: Deps): (id: string) => Promise<void> {
+const fetchers = new WeakMap<Deps, (id: string) => Promise<void>>();
+export function paperFetcher(deps: Deps): (id: string) => Promise<void> {
+  let f = fetchers.get(deps);
+  if (!f) fetchers.set(deps, (f = makePaperFetcher(deps)));
+  return f;
+}
+
+function makePaperFetcher(deps: Deps): (id: string) => Promise<void> {
   const client = (deps.arxiv ?? arxivClientFor(deps.config)).withMaxRetries(1);
   const pending = new Map<string, Promise<unknown>>();
   return async (id) => {
@@ -126,7 +133,7 @@ function notInCatalog(c: Ctx, deps: Deps, id: string) {
 }
 
 /** The page for a fetch that did not work: arXiv unreachable (503), no such paper (404), or arXiv failing (502). */
-function fetchFailed(c: Ctx, deps: Deps, id: string, err: unknown) {
+export function fetchFailed(c: Ctx, deps: Deps, id: string, err: unknown) {
   const onArxiv = (
     <p>
       <a href={absUrl(id)}>Look for arXiv:{id} on arxiv.org</a>
@@ -144,9 +151,16 @@ function fetchFailed(c: Ctx, deps: Deps, id: string, err: unknown) {
   return renderError(c, deps, err.status >= 500 ? err.status : 502, 'Fetching from arXiv failed', err.message, onArxiv);
 }
 
-function renderPaper(c: Ctx, deps: Deps, p: Paper) {
+/** Similar papers shown on the page. */
+const SIMILAR = 6;
+
+async function similarOf(deps: Deps, p: Paper): Promise<Paper[]> {
+  return deps.search.similarPapers(p.seq, SIMILAR);
+}
+
+function renderPaper(c: Ctx, deps: Deps, p: Paper, similar: Paper[]) {
   const url = `${deps.config.baseUrl}${paperPath(p.id)}`;
-  const math = mathHead([p.title, p.abstract], c.get('nonce'));
+  const math = mathHead([p.title, p.abstract, ...similar.map((s) => s.title)], c.get('nonce'));
   return renderPage(
     c,
     deps,
@@ -189,7 +203,32 @@ function renderPaper(c: Ctx, deps: Deps, p: Paper) {
       <AiSummary paper={p} />
       <Details paper={p} />
       <Cite paper={p} />
+      <Similar papers={similar} />
     </article>,
+  );
+}
+
+function Similar({ papers }: { papers: Paper[] }) {
+  if (papers.length === 0) return null;
+  return (
+    <section class="similar" aria-labelledby="similar-heading">
+      <h2 id="similar-heading">Similar papers</h2>
+      <ul>
+        {papers.map((s) => (
+          <li>
+            <a href={paperPath(s.id)}>
+              <TexText text={s.title} />
+            </a>
+            <span class="muted">
+              {' '}
+              · {s.authors[0]?.name ?? ''}
+              {s.authors.length > 1 ? ' et al.' : ''}
+              {s.announceDay ? ` · ${formatDay(s.announceDay)}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
