@@ -1,21 +1,28 @@
 /**
  * `npm run bench:import`: generate a synthetic snapshot with real length distributions and
- * import it into SQLite and PostgreSQL, side by side, full-text index included (FTS5 on SQLite,
- * the GIN-indexed tsvector on PostgreSQL). Prints records per second and the importing
- * process's peak RSS as a Markdown table for the README.
+ * import it into SQLite and PostgreSQL, side by side, full-text index included (on SQLite the
+ * lexical index built by the import's worker thread, src/search/lexical-worker.ts; on PostgreSQL
+ * the GIN-indexed tsvector). Prints records per second, the importing process's peak RSS and,
+ * for SQLite, the lexical index (segments, bytes) and when the papers were stored and when they
+ * were searchable (the index caught up and committed: the import's end), as Markdown for the
+ * README.
  *
  *   npm run bench:import -- [--count 200000] [--engines sqlite,postgres] [--seed 1]
  *
  * The snapshot is cached in .bench/ by count and seed. PostgreSQL is the server at
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), in a scratch schema.
+ * BENCH_NODE_ARGS are passed to the importing process's node (a profile of every thread:
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof").
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateSnapshot } from './generate.js';
-import { searchDbPath } from '../src/search/fts-index.js';
+import { lexicalDir, searchRoot } from '../src/search/paths.js';
+import type { ImportChildResult } from './import-child.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,23 +46,31 @@ if (!existsSync(file)) {
 }
 const bytes = statSync(file).size;
 
-interface Result {
+interface Result extends ImportChildResult {
   engine: string;
-  records: number;
-  seconds: number;
-  maxRssMb: number;
+  /** the catalog (with its write-ahead log) or the PostgreSQL schema */
   sizeMb: number;
+  /** the lexical index directory (SQLite) */
+  indexMb: number | null;
+}
+
+/** Bytes of the files in a directory (not recursive). */
+function dirBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 const results: Result[] = [];
 for (const engine of engines) {
   let url: string;
   let size: () => Promise<number>;
+  let root: string | null = null;
   if (engine === 'sqlite') {
     rmSync('.bench/import', { recursive: true, force: true });
     url = '.bench/import/bench.db';
-    // The catalog and its search index file, with their write-ahead logs.
-    const files = [url, `${url}-wal`, searchDbPath(url), `${searchDbPath(url)}-wal`];
+    // the catalog with its write-ahead log; the search index is beside it (SEARCH_DIR ignored here)
+    const files = [url, `${url}-wal`];
     size = async () => files.reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+    root = searchRoot(url, {});
   } else if (engine === 'postgres') {
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
@@ -74,15 +89,37 @@ for (const engine of engines) {
     };
   } else throw new Error(`unknown engine ${engine}`);
   process.stderr.write(`importing into ${engine}…\n`);
-  const out = execFileSync(process.execPath, ['dist/bench/import-child.js', file, url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  const r = JSON.parse(out.trim().split('\n').pop()!) as { records: number; seconds: number; maxRssMb: number };
-  results.push({ engine, ...r, sizeMb: (await size()) / 1e6 });
+  const childArgs = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/bench/import-child.js', file, url];
+  if (root) childArgs.push(root);
+  const out = execFileSync(process.execPath, childArgs, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+    env: { ...process.env, SEARCH_DIR: '' },
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as ImportChildResult;
+  results.push({ engine, ...r, sizeMb: (await size()) / 1e6, indexMb: root ? dirBytes(lexicalDir(root)) / 1e6 : null });
+  process.stderr.write(`${engine}: ${JSON.stringify(results[results.length - 1])}\n`);
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`\nImport of ${count.toLocaleString('en-US')} synthetic snapshot records (${(bytes / 1e6).toFixed(0)} MB), ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
-console.log('| engine | records | seconds | records/s | peak RSS | database size |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| engine | records | stored after | searchable after | records/s (searchable) | peak RSS | database size | search index |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+const mbs = (n: number) => `${Math.round(n).toLocaleString('en-US')} MB`;
 for (const r of results) {
-  console.log(`| ${r.engine} | ${r.records.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} | ${Math.round(r.records / r.seconds).toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} MB | ${r.sizeMb.toFixed(0)} MB |`);
+  const stored = r.search?.indexed ? r.seconds - r.search.finishMs / 1000 : r.seconds;
+  const index = r.search?.indexed
+    ? `lexical: ${r.search.segments} segment${r.search.segments === 1 ? '' : 's'}, ${mbs(r.indexMb ?? r.search.bytes / 1e6)}`
+    : r.search
+      ? `not built (${r.search.reason})`
+      : 'GIN tsvector (in the database size)';
+  console.log(
+    `| ${r.engine} | ${r.records.toLocaleString('en-US')} | ${stored.toFixed(1)} s | ${r.seconds.toFixed(1)} s | ${Math.round(r.records / r.seconds).toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} MB | ${mbs(r.sizeMb)} | ${index} |`,
+  );
+}
+// CPU of the importing process (all its threads): what the run cost whatever else the machine did
+console.log('');
+for (const r of results) {
+  console.log(`${r.engine}: ${r.cpuSeconds.toFixed(0)} s of CPU, ${((r.cpuSeconds * 1e6) / r.records).toFixed(0)} µs a record (${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy on average)`);
 }

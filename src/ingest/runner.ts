@@ -11,7 +11,7 @@
  */
 import { createReadStream, openSync, readSync, closeSync, statSync, realpathSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { Store } from '../db/connect.js';
+import { withSqlite, type Store } from '../db/connect.js';
 import { upsertItems, type UpsertStats } from '../papers/upsert.js';
 import { deletePapers, getIngestState, setIngestState } from '../papers/repository.js';
 import type { Calendar } from '../papers/calendar.js';
@@ -25,8 +25,12 @@ import { parseArxivRss } from './rss.js';
 import { createProgress, type Progress } from './progress.js';
 import { readSnapshotBatches, type SnapshotBatch } from './snapshot-reader.js';
 import type { WorkerInput, WorkerMessage } from './snapshot-worker.js';
-import type { IndexWorkerInput, IndexWorkerMessage } from '../search/fts-worker.js';
+import type { LexicalWorkerCommand, LexicalWorkerInput, LexicalWorkerMessage, LexicalWorkerReport } from '../search/lexical-worker.js';
+import { lexicalDir, searchRoot } from '../search/paths.js';
 import { Worker } from 'node:worker_threads';
+import { logger } from '../log.js';
+
+const log = logger('import');
 
 export interface ImportOptions {
   format?: InputFormat;
@@ -43,6 +47,10 @@ export interface ImportOptions {
   onRecordError?: (e: RecordError) => void;
   /** stdin, when the input is "-" (tests pass their own) */
   stdin?: Readable;
+  /** the instance's search directory (search/paths.ts searchRoot; default: the one of the SQLite file) */
+  searchRoot?: string;
+  /** told what a SQLite snapshot import did to the search index, once it has caught up (benchmarks) */
+  onSearchIndex?: (outcome: BulkIndexOutcome) => void;
 }
 
 export interface ImportReport extends UpsertStats {
@@ -186,7 +194,7 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
   const samples: RecordError[] = [];
   const batches = stdin ? readSnapshotBatches(stdin, pos, batchSize) : workerBatches(input, pos, batchSize);
   let interrupted = false;
-  const bulk = await beginBulkLoad(store);
+  const bulk = await beginBulkLoad(store, opts.searchRoot, opts.signal);
   try {
     for await (const b of batches) {
       pos.records += b.records;
@@ -196,6 +204,7 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
         opts.onRecordError?.(e);
       }
       const items = b.papers.map((paper) => ({ paper }));
+      await bulk.keepUp();
       // The saved position includes this batch's totals: computed inside its transaction.
       const after = (stats: UpsertStats): SnapshotPosition => ({ ...pos, offset: b.offset, line: b.line, stats: sumStats(pos.stats, stats) });
       const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: after } : undefined });
@@ -209,8 +218,15 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
       }
     }
     if (!interrupted && key) await setIngestState(store, key, { ...pos, done: true });
-  } finally {
-    await bulk.end();
+  } catch (err) {
+    // the index keeps what it applied; the import's own error is the one to report
+    await bulk.end(true).catch(() => {});
+    throw err;
+  }
+  const search = await bulk.end(interrupted);
+  if (search) {
+    if (!search.indexed) log.info(`not indexing for search: ${search.reason}; the process holding the index follows the change log itself`);
+    opts.onSearchIndex?.(search);
   }
   progress?.finish(pos.records);
   return {
@@ -259,28 +275,81 @@ async function* workerBatches(path: string, start: { offset: number; line: numbe
   }
 }
 
+/** What the bulk load did to the search index (SQLite). */
+export type BulkIndexOutcome =
+  | ({ indexed: true } & LexicalWorkerReport)
+  /** another process (a running server) writes the index: it follows the change log itself */
+  | { indexed: false; reason: string };
+
+interface BulkLoad {
+  /** waits while the search index lags too far behind the papers stored */
+  keepUp(): Promise<void>;
+  /** the index caught up and committed (after an interruption: what it has, committed) */
+  end(interrupted: boolean): Promise<BulkIndexOutcome | null>;
+}
+
 /**
- * During a bulk load the full-text index is built on a worker thread that tails the change log
- * (src/search/fts-index.ts), so tokenizing runs on the other core while this thread stores
- * papers. end() waits until the index has caught up. PostgreSQL indexes as it stores.
+ * Changes the search index may lag behind the store before the import waits for it. Without a
+ * bound the three threads share the two cores evenly, the indexer (the most work a paper) falls
+ * behind and finishes alone on one core; waiting leaves it a core while storing and parsing share
+ * the other. The bound covers a merge of segments (seconds), when the indexer applies nothing.
  */
-async function beginBulkLoad(store: Store): Promise<{ end(): Promise<void> }> {
-  if (!store.search || !store.sqlite) return { end: async () => {} };
-  const worker = new Worker(new URL('../search/fts-worker.js', import.meta.url), {
-    workerData: { catalogPath: store.sqlite.name, searchPath: store.search.path } satisfies IndexWorkerInput,
-  });
-  const finished = new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: IndexWorkerMessage) => ('failed' in m ? reject(new Error(`search indexing failed: ${m.failed}`)) : resolve()));
+const MAX_INDEX_LAG = 60_000;
+
+/**
+ * During a bulk load into SQLite the lexical search index is built on a worker thread that tails
+ * the change log (src/search/lexical-worker.ts), so analysis runs on the other core while this
+ * thread stores papers. PostgreSQL: no worker; the instances' search services follow the change
+ * log.
+ */
+async function beginBulkLoad(store: Store, root: string | undefined, signal: AbortSignal | undefined): Promise<BulkLoad> {
+  if (!store.sqlite) return { keepUp: async () => {}, end: async () => null };
+  const catalogPath = store.sqlite.name;
+  const input: LexicalWorkerInput = { catalogPath, dir: lexicalDir(root ?? searchRoot(catalogPath)) };
+  const worker = new Worker(new URL('../search/lexical-worker.js', import.meta.url), { workerData: input });
+  const newest = store.sqlite.prepare<[], number | null>('SELECT max(change_seq) FROM papers').pluck();
+  /** the change position the index has reached (−1: not known yet) */
+  let indexed = -1;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const finished = new Promise<BulkIndexOutcome>((resolve, reject) => {
+    worker.on('message', (m: LexicalWorkerMessage) => {
+      if ('progress' in m) {
+        indexed = m.progress;
+        wake?.();
+        return;
+      }
+      if ('failed' in m) reject(new Error(`search indexing failed: ${m.failed}`));
+      else if ('locked' in m) resolve({ indexed: false, reason: m.locked });
+      else resolve({ indexed: true, ...m.done });
+    });
     worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the search indexer stopped (exit ${code})`))));
+    worker.on('exit', (code) => reject(new Error(`the search indexer stopped (exit ${code})`)));
   });
   // Failures surface in end(); until then nobody awaits this promise.
-  finished.catch(() => {});
+  finished
+    .catch(() => {})
+    .finally(() => {
+      stopped = true;
+      wake?.();
+    });
+  // Ctrl-C while waiting for the index: stop waiting
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort, { once: true });
   return {
-    end: async () => {
-      worker.postMessage('finish');
+    keepUp: async () => {
+      if (stopped) return;
+      const stored = (await withSqlite(store, () => newest.get())) ?? 0;
+      if (stored - indexed <= MAX_INDEX_LAG) return;
+      // down to half the bound, so that storing resumes for a while
+      const target = stored - MAX_INDEX_LAG / 2;
+      while (!stopped && indexed < target && !signal?.aborted) await new Promise<void>((r) => (wake = r));
+    },
+    end: async (interrupted) => {
+      signal?.removeEventListener('abort', onAbort);
+      worker.postMessage((interrupted ? 'stop' : 'finish') satisfies LexicalWorkerCommand);
       try {
-        await finished;
+        return await finished;
       } finally {
         await worker.terminate();
       }

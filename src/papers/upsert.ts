@@ -108,7 +108,7 @@ function encode(v: PaperValues) {
     abstract: text(v.abstract),
     authors: JSON.stringify(v.authors),
     author_names: text(joinAuthorNames(v.authors)),
-    author_keys: v.authors.map((a) => authorKey(a.name)).join(', '),
+    author_keys: authorKeys(v.authors),
     categories: v.categories.join(' '),
     primary_category: v.categories[0] ?? null,
     versions: JSON.stringify(v.versions),
@@ -125,6 +125,26 @@ function encode(v: PaperValues) {
 }
 
 type EncodedPaper = ReturnType<typeof encode>;
+
+/** Author keys as names.ts authorKey makes them; an all-ASCII name (nearly all) without Unicode normalization. */
+function authorKeys(authors: PaperAuthor[]): string {
+  let out = '';
+  for (let i = 0; i < authors.length; i++) {
+    const name = authors[i]!.name;
+    let ascii = true;
+    for (let k = 0; k < name.length; k++) {
+      if (name.charCodeAt(k) > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    // ASCII: NFKD changes nothing, there are no combining marks, and \p{L}\p{N} are [a-z0-9] once lowercased
+    const key = ascii ? name.toLowerCase().replace(NOT_ALNUM, ' ').trim() : authorKey(name);
+    out = i === 0 ? key : `${out}, ${key}`;
+  }
+  return out;
+}
+const NOT_ALNUM = /[^a-z0-9]+/g;
 
 /** Listing rows of a paper: one per category on its announcement day. */
 function categoryKeys(v: PaperValues): Array<[string, string, number]> {
@@ -155,11 +175,13 @@ const statementCache = new WeakMap<BetterSqlite3.Database, ReturnType<typeof pre
 function prepareSqlite(db: BetterSqlite3.Database) {
   return {
     select: db.prepare<[string], StoredRow>(`SELECT ${SELECT_COLUMNS} FROM papers WHERE id = ?`),
-    insert: db.prepare(
+    /** which of a JSON array of ids are stored: one statement for a whole batch */
+    stored: db.prepare<[string], string>('SELECT p.id FROM json_each(?) AS j JOIN papers AS p ON p.id = j.value').pluck(),
+    // positional: binding 22 values from an argument list is much cheaper than from an object's properties
+    insert: db.prepare<unknown[]>(
       `INSERT INTO papers (id, version, title, abstract, authors, author_names, author_keys, categories, primary_category, versions,
         comments, journal_ref, doi, report_no, license, submitter, submitted_at, updated_at, announce_day, created_at, modified_at, change_seq)
-       VALUES (@id, @version, @title, @abstract, @authors, @author_names, @author_keys, @categories, @primary_category, @versions,
-        @comments, @journal_ref, @doi, @report_no, @license, @submitter, @submitted_at, @updated_at, @announce_day, @now, @now, @change)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     update: db.prepare(
       `UPDATE papers SET version = @version, title = @title, abstract = @abstract, authors = @authors,
@@ -200,6 +222,16 @@ function prepareSqlite(db: BetterSqlite3.Database) {
   };
 }
 
+/** The insert statement's values, in its column order. */
+function insertValues(e: EncodedPaper, now: string, change: number): unknown[] {
+  return [
+    e.id, e.version, e.title, e.abstract, e.authors, e.author_names, e.author_keys, e.categories, e.primary_category, e.versions,
+    e.comments, e.journal_ref, e.doi, e.report_no, e.license, e.submitter, e.submitted_at, e.updated_at, e.announce_day, now, now, change,
+  ];
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: UpsertOptions, now: string): UpsertStats {
   let st = statementCache.get(db);
   if (!st) statementCache.set(db, (st = prepareSqlite(db)));
@@ -208,12 +240,19 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
   db.transaction(() => {
     // The change log's next numbers: this transaction holds the write lock, so they are ours.
     let change = s.lastChange.get() as number;
+    // One lookup for the batch instead of one per paper (a bulk import's papers are all new).
+    // A paper not stored before the batch, and not inserted by an earlier item of it, is new.
+    const stored = new Set(s.stored.all(JSON.stringify(items.map((i) => i.paper.id))));
+    const inserted = new Set<string>();
     for (const item of items) {
-      const row = s.select.get(item.paper.id);
+      const id = item.paper.id;
+      // (an id with surrogates might not survive the JSON round trip unchanged: looked up itself)
+      const row = stored.has(id) || inserted.has(id) || SURROGATE.test(id) ? s.select.get(id) : undefined;
       let seq: number;
       if (!row) {
         const values = mergePaper(null, item.paper, opts.calendar);
-        seq = Number(s.insert.run({ ...encode(values), now, change: ++change }).lastInsertRowid);
+        seq = Number(s.insert.run(insertValues(encode(values), now, ++change)).lastInsertRowid);
+        inserted.add(id);
         for (const [c, day, primary] of categoryKeys(values)) s.insertCategory.run(c, day, seq, primary);
         stats.inserted++;
       } else {

@@ -13,7 +13,6 @@ import { importInput, type ImportReport } from '../../src/ingest/runner.js';
 import type { InputFormat } from '../../src/ingest/types.js';
 import { DEFAULT_CALENDAR } from '../../src/papers/calendar.js';
 import { getPaper } from '../../src/papers/repository.js';
-import { checkSearchIndex as checkFullText } from '../../src/search/sync.js';
 import { summarize } from '../../src/cli.js';
 import { countAll, hasStackTrace, importStates, lastLine, listingProblems, query, runCli, show, SNAPSHOT_FIXTURE, type CliOptions } from './cli-helpers.js';
 
@@ -308,7 +307,7 @@ describe('dailypapers import on every engine', { concurrency: true }, () => {
           // Imported upvotes are not added twice; no row was rewritten.
           assert.equal((await getPaper(t.store, '2509.04664'))?.upvotes, 26);
           assert.deepEqual(await dump(t), before);
-          assert.equal(await checkFullText(t.store), true);
+          assert.equal((await (await t.search()).check()).ok, true);
         });
 
         test('progress output without --quiet still ends with the totals line', { skip }, async () => {

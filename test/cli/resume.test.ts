@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, freshDb, skipPostgres, type TestDb } from '../engines.js';
-import { checkSearchIndex as checkFullText } from '../../src/search/sync.js';
 import {
   bigId,
   countRows,
@@ -88,7 +87,7 @@ function importFixture(engine: (typeof ENGINES)[number]) {
       }
       const orphans = await query(ctx.t.store, 'SELECT c.paper_seq FROM paper_categories c LEFT JOIN papers p ON p.seq = c.paper_seq WHERE p.seq IS NULL');
       assert.deepEqual(orphans, []);
-      if (engine === 'sqlite') assert.equal(await checkFullText(ctx.t.store), true);
+      if (engine === 'sqlite') assert.equal((await (await ctx.t.search()).check()).ok, true);
     },
   };
   return ctx;
