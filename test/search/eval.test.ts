@@ -1,22 +1,26 @@
 /**
  * The search relevance evaluation: the corpus is what the fixtures produce, the metrics match
  * hand-computed values, the labelled queries are well-formed (and the "paraphrase" ones really
- * share no content word with their papers), and the baseline rankers keep their floors.
+ * share no content word with their papers), the baseline rankers keep their floors, and so does
+ * the product's own search (lexical, semantic, hybrid through runSearch), with hybrid at least
+ * as good as either half and semantic search far above chance.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildCorpus, corpusToJsonl, loadCorpus } from '../../src/search/eval/build-corpus.js';
 import { CORPUS_PATH } from '../../src/search/eval/paths.js';
-import { dcgAt, mean, ndcgAt, reciprocalRankAt } from '../../src/search/eval/metrics.js';
+import { chanceReciprocalRankAt, dcgAt, mean, ndcgAt, reciprocalRankAt } from '../../src/search/eval/metrics.js';
 import { contentStems, sharedStems } from '../../src/search/eval/text.js';
-import { allTasks, knownItemTask, loadQueries, KNOWN_ITEM, TASK_NAMES } from '../../src/search/eval/tasks.js';
-import { BASELINES, RANKERS, rankerFactory, registerRanker } from '../../src/search/eval/registry.js';
+import { allTasks, knownItemTask, loadQueries, KNOWN_ITEM, QUERIES, TASK_NAMES } from '../../src/search/eval/tasks.js';
+import { BASELINES, PRODUCT, RANKERS, rankerFactory, registerRanker } from '../../src/search/eval/registry.js';
+import { ProductRanker, newestDay, phraseChecker } from '../../src/search/eval/product.js';
 import { Fts5Bm25Ranker, RandomRanker, orQuery } from '../../src/search/eval/baselines.js';
 import { formatPerQuery, formatTable, runEval, type TaskResult } from '../../src/search/eval/run.js';
 import { checkFloors, loadFloors } from '../../src/search/eval/floors.js';
+import { mulberry32 } from '../../src/search/eval/random.js';
 import type { EvalDoc, Ranker } from '../../src/search/eval/types.js';
 
 const docs = loadCorpus();
@@ -86,6 +90,29 @@ test('nDCG: DCG of the ranking over the DCG of the ideal ordering of all judged 
   // The ideal is cut at k too: with 12 relevant papers, 10 perfect results give 1.
   const many = new Map(Array.from({ length: 12 }, (_, i) => [`r${i}`, 1]));
   assert.equal(ndcgAt([...many.keys()].slice(0, 10), many, 10), 1);
+});
+
+test('chance level: the expected reciprocal rank of a random ranking', () => {
+  // one relevant paper among n: each rank up to k has probability 1/n
+  close(chanceReciprocalRankAt(100, 1, 10), (1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5 + 1 / 6 + 1 / 7 + 1 / 8 + 1 / 9 + 1 / 10) / 100);
+  // 2 of 3: rank 1 with 2/3, else rank 2 (the one left is relevant… or not: 1/3 · 1 · 1/2)
+  close(chanceReciprocalRankAt(3, 2, 10), 2 / 3 + (1 / 3) * (1 / 2));
+  assert.equal(chanceReciprocalRankAt(5, 5, 10), 1, 'everything relevant');
+  assert.equal(chanceReciprocalRankAt(5, 0, 10), 0);
+  // a simulation agrees
+  let sum = 0;
+  const n = 50;
+  const rel = new Map([['r0', 1], ['r1', 1], ['r2', 1]]);
+  const rnd = mulberry32(9);
+  for (let t = 0; t < 20000; t++) {
+    const ids = Array.from({ length: n }, (_, i) => (i < 3 ? `r${i}` : `x${i}`));
+    for (let i = 0; i < 10; i++) {
+      const j = i + Math.floor(rnd() * (n - i));
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    sum += reciprocalRankAt(ids, rel, 10);
+  }
+  assert.ok(Math.abs(sum / 20000 - chanceReciprocalRankAt(n, 3, 10)) < 0.01);
 });
 
 test('a repeated id counts once', () => {
@@ -255,4 +282,73 @@ test('the command line prints the table, checks floors and refuses bad arguments
   const bad = spawnSync(process.execPath, [cli, '--ranker', 'nope'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown ranker "nope"/);
+});
+
+// ---------------------------------------------------------------- the product's search
+
+test('phraseChecker: case-insensitive, whole words, title or abstract, exclusions', async () => {
+  const texts = new Map([
+    [1, { title: 'Graph Neural Networks', abstract: 'We study message-passing schemes.' }],
+    [2, { title: 'Neural networking', abstract: 'Message passing on graphs.' }],
+    [3, { title: '', abstract: 'A survey of graph neural networks and MESSAGE PASSING.' }],
+  ]);
+  const check = phraseChecker((seq) => texts.get(seq));
+  const all = [1, 2, 3, 4];
+  assert.deepEqual([...(await check(all, [['graph', 'neural']], []))], [1, 3]);
+  assert.deepEqual([...(await check(all, [['message', 'passing']], []))], [1, 2, 3], 'punctuation between words does not matter');
+  assert.deepEqual([...(await check(all, [['neural', 'net']], []))], [], 'word boundaries: "net" is not "networks"');
+  assert.deepEqual([...(await check(all, [['message', 'passing']], [['graph', 'neural']]))], [2]);
+  assert.deepEqual([...(await check(all, [['networks', 'we']], []))], [], 'a phrase does not run from the title into the abstract');
+  assert.equal(newestDay(docs), Date.parse('2026-10-02') / 86_400_000);
+});
+
+test('the product rankers answer through runSearch: titles, quoted phrases, temporary files removed', async () => {
+  const r = new ProductRanker({ mode: 'lexical' });
+  assert.equal(r.name, 'lexical');
+  await r.build(docs, { withTitles: true });
+  const dir = (r as unknown as { dir: string }).dir;
+  try {
+    assert.ok(existsSync(dir));
+    const top = await r.search('Why Language Models Hallucinate', 10);
+    assert.equal(top[0], '2509.04664');
+    assert.ok(top.length <= 10 && new Set(top).size === top.length);
+    const phrase = await r.search('"language models hallucinate"', 10);
+    assert.deepEqual(phrase, ['2509.04664'], 'only the paper with the phrase');
+    assert.deepEqual(await r.search('', 10), []);
+    assert.deepEqual(await r.search('2509.04664', 10), [], 'an arXiv id is a lookup, not a search');
+  } finally {
+    await r.close();
+  }
+  assert.ok(!existsSync(dir), 'close() removes the temporary directory');
+});
+
+/** hybrid may trail the better of its two lists by this much (about 3 paired standard errors on known-item) */
+const HYBRID_EPSILON = 0.005;
+/** semantic search must score at least this many times chance on the labelled queries */
+const SEMANTIC_OVER_CHANCE = 5;
+
+test('the product’s search keeps its floors; hybrid ≥ the better of lexical and semantic; semantic far above chance', async () => {
+  // Two built-in models are trained (without and with titles); hybrid reuses semantic's.
+  const tasks = allTasks(docs, queries);
+  const results = await runEval(
+    PRODUCT.map((name) => ({ name, create: rankerFactory(name) })),
+    tasks,
+    docs,
+  );
+  const floors = loadFloors();
+  for (const name of PRODUCT) for (const task of TASK_NAMES) assert.ok(floors[name]?.[task], `${name} has a floor for ${task}`);
+  assert.deepEqual(checkFloors(results, floors), []);
+  const get = (ranker: string, task: string): TaskResult => results.find((r) => r.ranker === ranker && r.task === task)!;
+  for (const task of [KNOWN_ITEM, QUERIES]) {
+    const [h, l, s] = ['hybrid', 'lexical', 'semantic'].map((n) => get(n, task));
+    for (const m of ['mrr', 'ndcg'] as const) {
+      const best = Math.max(l![m], s![m]);
+      assert.ok(h![m] >= best - HYBRID_EPSILON, `hybrid ${m} on ${task}: ${h![m].toFixed(4)} < max(lexical ${l![m].toFixed(4)}, semantic ${s![m].toFixed(4)})`);
+    }
+  }
+  const labelled = tasks.find((t) => t.name === QUERIES)!;
+  const chance = mean(labelled.queries.map((q) => chanceReciprocalRankAt(docs.length, q.relevant.size, 10)));
+  const semantic = get('semantic', QUERIES);
+  assert.ok(chance > 0.001 && chance < 0.02, `chance ${chance}`);
+  assert.ok(semantic.mrr >= SEMANTIC_OVER_CHANCE * chance, `semantic MRR@10 ${semantic.mrr.toFixed(4)} on the labelled queries, chance ${chance.toFixed(4)}`);
 });

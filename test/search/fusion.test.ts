@@ -7,7 +7,7 @@ const none = { day: () => 0, upvotes: () => 0 };
 test('reciprocal rank fusion rewards papers both lists agree on', () => {
   const lexical = [{ seq: 1, score: 9 }, { seq: 2, score: 8 }, { seq: 3, score: 7 }];
   const semantic = [{ seq: 3, score: 0.9 }, { seq: 4, score: 0.8 }, { seq: 1, score: 0.7 }];
-  const out = fuse({ lexical, semantic }, none, 20000);
+  const out = fuse({ lexical, semantic }, none, 20000, { ...DEFAULT_FUSION, lexical: 1, semantic: 1, k: 60 });
   // 1 and 3 both score 1/61 + 1/63 (ties: higher seq first), 4 has 1/62, 2 has 1/62 too (lower seq).
   assert.deepEqual(out.map((h) => h.seq), [3, 1, 4, 2]);
   assert.ok(Math.abs(out[0]!.score - (1 / 61 + 1 / 63)) < 1e-12);

@@ -1,15 +1,16 @@
 /**
  * The two baseline rankers every real one is compared with:
- * - fts5-bm25: the lexical search the product has today (src/search/simple.ts), reduced to its
- *   core: SQLite FTS5 with the porter tokenizer, BM25 with the product's column weights (title
- *   10, authors 5, abstract 1, categories 1), the query's words quoted and OR-ed.
+ * - fts5-bm25: the lexical search the product had before its BM25F engine (src/search/simple.ts,
+ *   since replaced by src/search/engine.ts), reduced to its core: SQLite FTS5 with the porter
+ *   tokenizer, BM25 with its column weights (title 10, authors 5, abstract 1, categories 1), the
+ *   query's words quoted and OR-ed.
  * - random: a seeded random ranking, the chance level (what a metric gives for no skill).
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { EvalDoc, Ranker } from './types.js';
 import { hash32, mulberry32 } from './random.js';
 
-/** The words of a query as simple.ts reads them: letters and digits, lowercased, at most 32. */
+/** The words of a query as the old simple.ts read them: letters and digits, lowercased, at most 32. */
 export function queryWords(q: string): string[] {
   return (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
 }

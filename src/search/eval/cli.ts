@@ -15,8 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadCorpus } from './build-corpus.js';
 import { checkFloors, loadFloors } from './floors.js';
+import { chanceReciprocalRankAt, mean } from './metrics.js';
 import { RANKERS, rankerFactory } from './registry.js';
-import { formatPerQuery, formatTable, runEval } from './run.js';
+import { formatPerQuery, formatTable, K, runEval } from './run.js';
 import { allTasks, loadQueries, TASK_NAMES } from './tasks.js';
 
 const USAGE = `Usage: npm run eval:search -- [--ranker a,b] [--task a,b] [--sample N] [--verbose] [--json FILE] [--check-floors]
@@ -78,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
   console.log(formatTable(results));
   console.log('');
   for (const t of tasks) console.log(`- ${t.name}: ${t.description}`);
+  const chance = tasks.map((t) => `${t.name} ${mean(t.queries.map((q) => chanceReciprocalRankAt(docs.length, q.relevant.size, K))).toFixed(4)}`);
+  console.log(`\nChance level (expected MRR@${K} of a uniformly random ranking): ${chance.join(', ')}.`);
   console.log(`\nTotal time ${seconds.toFixed(1)} s.`);
   if (args.verbose) {
     console.log('\n## Per query\n');

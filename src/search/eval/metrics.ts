@@ -71,3 +71,20 @@ export function mean(values: readonly number[]): number {
   for (const v of values) sum += v;
   return sum / values.length;
 }
+
+/**
+ * Chance level: the expected reciprocal rank at k of a uniformly random ranking of `n` papers of
+ * which `relevant` are relevant (what the random ranker scores on average). The first relevant
+ * paper is at rank i with probability Π_{j<i} (n − j + 1 − relevant) / (n − j + 1) · relevant / (n − i + 1).
+ */
+export function chanceReciprocalRankAt(n: number, relevant: number, k: number): number {
+  if (relevant <= 0 || n <= 0) return 0;
+  let noneBefore = 1;
+  let expected = 0;
+  for (let i = 1; i <= Math.min(k, n); i++) {
+    const left = n - i + 1;
+    expected += (noneBefore * Math.min(relevant, left)) / left / i;
+    noneBefore *= Math.max(0, left - relevant) / left;
+  }
+  return expected;
+}

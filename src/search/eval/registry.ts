@@ -12,16 +12,24 @@
  */
 import type { Ranker } from './types.js';
 import { Fts5Bm25Ranker, RandomRanker } from './baselines.js';
+import { ProductRanker } from './product.js';
 
 export type RankerFactory = () => Ranker | Promise<Ranker>;
 
 export const RANKERS: Record<string, RankerFactory> = {
   'fts5-bm25': () => new Fts5Bm25Ranker(),
   random: () => new RandomRanker(42),
+  // The product's search (./product.ts): runSearch in each mode, with the product's defaults.
+  lexical: () => new ProductRanker({ mode: 'lexical' }),
+  semantic: () => new ProductRanker({ mode: 'semantic' }),
+  hybrid: () => new ProductRanker({ mode: 'hybrid' }),
 };
 
 /** The baselines, always run by the floor test. */
 export const BASELINES = ['fts5-bm25', 'random'] as const;
+
+/** The product's search modes, run by the floor test with the baselines. */
+export const PRODUCT = ['lexical', 'semantic', 'hybrid'] as const;
 
 /** Adds a ranker at run time (tests, experiments); throws on a name already taken. */
 export function registerRanker(name: string, factory: RankerFactory): void {
