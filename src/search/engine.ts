@@ -128,11 +128,10 @@ export async function runSearch(engines: SearchEngines, req: SearchRequest): Pro
       const { count, exact } = lex.count(sq, COUNT_CAP);
       return { hits, total: count, exact, terms, used: { lexical: true, semantic: false }, sort };
     }
-    // phrases: verify a deep candidate list, keep the order
-    const candidates = lex.search(sq, MAX_DEPTH);
-    const ok = await verify(req, candidates.map((h) => h.seq));
-    const kept = candidates.filter((h) => ok.has(h.seq));
-    return { hits: kept.slice(offset, offset + limit), total: kept.length, exact: candidates.length < MAX_DEPTH, terms, used: { lexical: true, semantic: false }, sort };
+    // phrases: verify candidates, keep the order
+    const found = await phraseFiltered(req, (k) => lex.search(sq, k), Math.max(100, 2 * want), want);
+    const total = found.complete ? found.kept.length : estimate(found, lex.count(sq, COUNT_CAP).count);
+    return { hits: found.kept.slice(offset, offset + limit), total, exact: found.complete, terms, used: { lexical: true, semantic: false }, sort };
   }
 
   const depth = Math.min(MAX_DEPTH, Math.max(100, 2 * want));
@@ -144,18 +143,27 @@ export async function runSearch(engines: SearchEngines, req: SearchRequest): Pro
     const [vector] = await sem.provider.embed([text], 'query');
     if (vector && !isZeroVector(vector)) {
       semanticUsed = true;
-      semantic = semanticSearch(sem.vectors, vector, hasPhrases ? MAX_DEPTH : depth, lex.filterBitmap(lq));
+      semantic = semanticSearch(sem.vectors, vector, depth, lex.filterBitmap(lq));
     }
   }
   // fusing needs a deep list; alone, the page is enough (far cheaper for very common words)
-  const lexical = useLexical ? lex.search(lq, hasPhrases ? MAX_DEPTH : semanticUsed ? depth : want) : [];
-
-  let lexList = lexical;
+  const lexDepth = semanticUsed ? depth : want;
+  let lexical: Scored[] = [];
+  let lexList: Scored[] = [];
+  let lexComplete = true;
+  let lexEstimate = 0;
   let semList = semantic;
   if (hasPhrases) {
-    const ok = await verify(req, [...new Set([...lexical.map((h) => h.seq), ...semantic.map((h) => h.seq)])]);
-    lexList = lexical.filter((h) => ok.has(h.seq));
+    if (useLexical) {
+      const found = await phraseFiltered(req, (k) => lex.search(lq, k), Math.max(100, lexDepth), want);
+      lexical = lexList = found.kept;
+      lexComplete = found.complete;
+      if (!found.complete) lexEstimate = estimate(found, lex.count(lq, COUNT_CAP).count);
+    }
+    const ok = await verify(req, semantic.map((h) => h.seq));
     semList = semantic.filter((h) => ok.has(h.seq));
+  } else if (useLexical) {
+    lexical = lexList = lex.search(lq, lexDepth);
   }
 
   let ranked: Scored[];
@@ -170,8 +178,8 @@ export async function runSearch(engines: SearchEngines, req: SearchRequest): Pro
   let total: number;
   let exact: boolean;
   if (hasPhrases || !useLexical) {
-    total = ranked.length;
-    exact = !semanticUsed && lexical.length < MAX_DEPTH;
+    total = Math.max(ranked.length, lexEstimate);
+    exact = !semanticUsed && lexComplete;
   } else {
     const c = lex.count(lq, COUNT_CAP);
     const semanticOnly = semanticUsed ? ranked.filter((h) => !lexicalHas(lexical, h.seq)).length : 0;
@@ -179,6 +187,28 @@ export async function runSearch(engines: SearchEngines, req: SearchRequest): Pro
     exact = c.exact && !semanticUsed;
   }
   return { hits: ranked.slice(offset, offset + limit), total: Math.max(total, Math.min(ranked.length, want)), exact, terms, used: { lexical: useLexical && lexList.length > 0, semantic: semanticUsed }, sort };
+}
+
+/**
+ * The candidates of `search` whose text has the query's phrases, best first: a first pass of
+ * `first` candidates, deepened to MAX_DEPTH only when fewer than `need` pass (most phrase queries
+ * stop at the first). `complete`: the candidates ran out before the depth asked.
+ */
+async function phraseFiltered(req: SearchRequest, search: (k: number) => Scored[], first: number, need: number): Promise<{ kept: Scored[]; complete: boolean; examined: number }> {
+  let k = Math.min(first, MAX_DEPTH);
+  for (;;) {
+    const candidates = search(k);
+    const ok = await verify(req, candidates.map((h) => h.seq));
+    const kept = candidates.filter((h) => ok.has(h.seq));
+    const complete = candidates.length < k;
+    if (kept.length >= need || complete || k >= MAX_DEPTH) return { kept, complete, examined: candidates.length };
+    k = MAX_DEPTH;
+  }
+}
+
+/** Matches with the phrases among `count` papers having their words, from the share verified. */
+function estimate(found: { kept: Scored[]; examined: number }, count: number): number {
+  return Math.max(found.kept.length, Math.round((found.kept.length / Math.max(1, found.examined)) * count));
 }
 
 function lexicalHas(list: Scored[], seq: number): boolean {
