@@ -177,23 +177,23 @@ export function createArxivClient(opts: ArxivClientOptions): ArxivClient {
   return view(opts.maxRetries);
 }
 
-/** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date), capped; null when absent or unreadable. */
-function parseRetryAfter(value: string | null, nowMs: number): number | null {
+/** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date), capped at `maxMs`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number, maxMs = RETRY_AFTER_MAX_MS): number | null {
   if (value === null) return null;
   const text = value.trim();
   let ms: number;
-  if (/^\d+$/.test(text)) {
+  if (/^\d+(\.\d+)?$/.test(text)) {
     ms = Number(text) * 1000;
   } else {
     const at = Date.parse(text);
     if (Number.isNaN(at)) return null;
     ms = at - nowMs;
   }
-  return Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS);
+  return Math.min(Math.max(ms, 0), maxMs);
 }
 
 /** The innermost system error behind a fetch failure ("fetch failed" → "getaddrinfo ENOTFOUND host"). */
-function networkCause(err: unknown): { code?: string; message: string } {
+export function networkCause(err: unknown): { code?: string; message: string } {
   let e: unknown = err;
   for (let depth = 0; depth < 5; depth++) {
     if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];

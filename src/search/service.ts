@@ -21,7 +21,6 @@
 import { availableParallelism } from 'node:os';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import { logger } from '../log.js';
 import { errorMessage, UserError } from '../errors.js';
@@ -36,7 +35,7 @@ import { BuiltinProvider, shouldRetrain } from './embed/builtin.js';
 import { createProvider, paperText, readEmbeddingConfig, type ClosableProvider, type EmbeddingConfig } from './embed/index.js';
 import { tokenize } from './lexical/analyzer.js';
 import type { Scored } from './types.js';
-import { getPapersBySeq, type Paper } from '../papers/repository.js';
+import { countPapers, getPapersBySeq, type Paper } from '../papers/repository.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 
 const log = logger('search');
@@ -457,10 +456,6 @@ function searchDirError(dir: string, err: unknown): UserError {
   return new UserError('search_dir_unusable', `Cannot use the search index directory ${dir} (${code ?? errorMessage(err)}). Make it writable or choose another with SEARCH_DIR.`);
 }
 
-async function countPapers(store: Store): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM papers`.execute(store.db);
-  return Number(r.rows[0]?.n ?? 0);
-}
 
 /** Whether `run` occurs as consecutive tokens in `tokens`. */
 function containsRun(tokens: string[], run: string[]): boolean {

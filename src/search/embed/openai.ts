@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../../errors.js';
 import { logger } from '../../log.js';
 import type { EmbeddingProvider } from '../types.js';
+import { networkCause, parseRetryAfter } from '../../ingest/http.js';
 
 const log = logger('embeddings');
 
@@ -173,7 +174,7 @@ export class OpenAiProvider implements EmbeddingProvider {
     if (status === 429 || status >= 500) {
       return {
         retry: 'yes',
-        retryAfterMs: parseRetryAfter(retryAfter),
+        retryAfterMs: parseRetryAfter(retryAfter, Date.now(), RETRY_AFTER_MAX_MS),
         error: new EmbeddingServiceError(
           status === 429 ? 'embeddings_busy' : 'embeddings_http_error',
           `The embeddings service at ${this.url} answered HTTP ${status}${text ? `: ${detail()}` : ''}`,
@@ -285,28 +286,3 @@ function shorten(s: string): string {
   return t.length > 200 ? `${t.slice(0, 200)}…` : t || '(empty body)';
 }
 
-function parseRetryAfter(value: string | null): number | null {
-  if (value === null) return null;
-  const text = value.trim();
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
-  else {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return null;
-    ms = at - Date.now();
-  }
-  return Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS);
-}
-
-function networkCause(err: unknown): { code?: string; message: string } {
-  let e: unknown = err;
-  for (let depth = 0; depth < 5; depth++) {
-    if (e instanceof AggregateError && e.errors.length > 0) e = e.errors[0];
-    const code = (e as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && e instanceof Error) return { code, message: e.message };
-    const next = (e as { cause?: unknown } | null)?.cause;
-    if (next === undefined) break;
-    e = next;
-  }
-  return { message: err instanceof Error ? err.message : String(err) };
-}

@@ -22,11 +22,6 @@ export const LIST_MAX_LIMIT = 100;
 export const SIMILAR_DEFAULT_LIMIT = 10;
 export const SIMILAR_MAX_LIMIT = 50;
 
-async function paperSeq(deps: Deps, id: string): Promise<number> {
-  const row = await deps.store.db.selectFrom('papers').select('seq').where('id', '=', id).executeTakeFirst();
-  if (!row) throw new UserError('paper_not_found', `There is no paper ${id} in this catalog.`, 404);
-  return Number(row.seq);
-}
 
 /** Registers the /api/papers routes (search before <id>, which would also match "search"). */
 export function paperApiRoutes(app: Hono<AppEnv>, deps: Deps): void {
@@ -41,9 +36,10 @@ export function paperApiRoutes(app: Hono<AppEnv>, deps: Deps): void {
   // Papers like this one: nearest neighbours in the embedding space, the paper itself excluded.
   app.get('/api/papers/:id{.+}/similar', async (c) => {
     const asked = requireArxivId(c.req.param('id'));
-    const seq = await paperSeq(deps, asked.id);
+    const paper = await getPaper(deps.store, asked.id);
+    if (!paper) throw new UserError('paper_not_found', `There is no paper ${asked.id} in this catalog.`, 404);
     const limit = limitParam(c.req.query(), SIMILAR_MAX_LIMIT, SIMILAR_DEFAULT_LIMIT);
-    const papers = await deps.search.similarPapers(seq, limit);
+    const papers = await deps.search.similarPapers(paper.seq, limit);
     return sendJson(c, prepare(papers.map(itemJson)), CACHE.list);
   });
 
