@@ -12,7 +12,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync, realpathSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { withSqlite, type Store } from '../db/connect.js';
-import { upsertItems, type UpsertStats } from '../papers/upsert.js';
+import { emptyStats, sumStats, upsertItems, type UpsertStats } from '../papers/upsert.js';
 import { deletePapers, getIngestState, setIngestState } from '../papers/repository.js';
 import type { Calendar } from '../papers/calendar.js';
 import { UserError } from '../errors.js';
@@ -23,8 +23,8 @@ import { parseArxivApiFeed } from './arxiv-api.js';
 import { parseOaiListRecords } from './oai-pmh.js';
 import { parseArxivRss } from './rss.js';
 import { createProgress, type Progress } from './progress.js';
-import { readSnapshotBatches, type SnapshotBatch } from './snapshot-reader.js';
-import type { WorkerInput, WorkerMessage } from './snapshot-worker.js';
+import { readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
+import type { StoredBatch, WorkerCommand, WorkerInput, WorkerMessage } from './snapshot-worker.js';
 import type { LexicalWorkerCommand, LexicalWorkerInput, LexicalWorkerMessage, LexicalWorkerReport } from '../search/lexical-worker.js';
 import { lexicalDir, searchRoot } from '../search/paths.js';
 import { Worker } from 'node:worker_threads';
@@ -66,15 +66,6 @@ export interface ImportReport extends UpsertStats {
   interrupted: boolean;
   /** the input had been imported completely before: nothing done */
   alreadyDone: boolean;
-}
-
-interface SnapshotPosition {
-  offset: number;
-  line: number;
-  records: number;
-  errors: number;
-  stats: UpsertStats;
-  done: boolean;
 }
 
 const MAX_ERROR_SAMPLES = 50;
@@ -192,29 +183,52 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
 
   const progress: Progress | null = opts.progress ? createProgress({ total, out: opts.progress }) : null;
   const samples: RecordError[] = [];
-  const batches = stdin ? readSnapshotBatches(stdin, pos, batchSize) : workerBatches(input, pos, batchSize);
+  const noteErrors = (errors: RecordError[]) => {
+    for (const e of errors) {
+      if (samples.length < MAX_ERROR_SAMPLES) samples.push(e);
+      opts.onRecordError?.(e);
+    }
+  };
   let interrupted = false;
   const bulk = await beginBulkLoad(store, opts.searchRoot, opts.signal);
   try {
-    for await (const b of batches) {
-      pos.records += b.records;
-      pos.errors += b.errors.length;
-      for (const e of b.errors) {
-        if (samples.length < MAX_ERROR_SAMPLES) samples.push(e);
-        opts.onRecordError?.(e);
+    if (store.sqlite && !stdin) {
+      // a file into SQLite: parsed and stored on a worker thread
+      const worker = storingWorker(input, pos, batchSize, { database: store.sqlite.name, calendar: opts.calendar, key, position: pos });
+      try {
+        for (let m = await worker.next(); m; m = await worker.next()) {
+          noteErrors(m.errors);
+          pos = m.position;
+          progress?.update(pos.offset, pos.records);
+          if (interrupted) continue; // the batches stored before the worker saw the stop
+          await bulk.keepUp();
+          if (opts.signal?.aborted) {
+            interrupted = true;
+            worker.stop();
+          } else worker.more();
+        }
+      } finally {
+        await worker.close();
       }
-      const items = b.papers.map((paper) => ({ paper }));
-      await bulk.keepUp();
-      // The saved position includes this batch's totals: computed inside its transaction.
-      const after = (stats: UpsertStats): SnapshotPosition => ({ ...pos, offset: b.offset, line: b.line, stats: sumStats(pos.stats, stats) });
-      const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: after } : undefined });
-      pos = after(stats);
-      progress?.update(pos.offset, pos.records);
-      // Batches can arrive back to back without the event loop turning; let Ctrl-C be seen.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break; // leaving the loop stops the reader (and its worker)
+    } else {
+      const batches = stdin ? readSnapshotBatches(stdin, pos, batchSize) : workerBatches(input, pos, batchSize);
+      for await (const b of batches) {
+        pos.records += b.records;
+        pos.errors += b.errors.length;
+        noteErrors(b.errors);
+        const items = b.papers.map((paper) => ({ paper }));
+        await bulk.keepUp();
+        // The saved position includes this batch's totals: computed inside its transaction.
+        const after = (stats: UpsertStats): SnapshotPosition => ({ ...pos, offset: b.offset, line: b.line, stats: sumStats(pos.stats, stats) });
+        const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: after } : undefined });
+        pos = after(stats);
+        progress?.update(pos.offset, pos.records);
+        // Batches can arrive back to back without the event loop turning; let Ctrl-C be seen.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          break; // leaving the loop stops the reader (and its worker)
+        }
       }
     }
     if (!interrupted && key) await setIngestState(store, key, { ...pos, done: true });
@@ -242,11 +256,8 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
   };
 }
 
-/** Batches parsed on a worker thread: parsing overlaps with the main thread's SQLite work. */
-async function* workerBatches(path: string, start: { offset: number; line: number }, batchSize: number): AsyncGenerator<SnapshotBatch> {
-  const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
-    workerData: { path, offset: start.offset, line: start.line, batchSize } satisfies WorkerInput,
-  });
+/** Messages of a snapshot worker, one at a time; throws what the worker failed with. */
+function workerMessages(worker: Worker, path: string): () => Promise<Exclude<WorkerMessage, { failed: string }>> {
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   let exitError: Error | null = null;
@@ -258,21 +269,77 @@ async function* workerBatches(path: string, start: { offset: number; line: numbe
     exitError = err;
     wake?.();
   });
+  worker.on('exit', (code) => {
+    exitError ??= new Error(`the snapshot reader stopped (exit ${code})`);
+    wake?.();
+  });
+  return async () => {
+    while (queue.length === 0 && !exitError) await new Promise<void>((r) => (wake = r));
+    const m = queue.shift();
+    if (!m) throw exitError!;
+    if ('failed' in m) throw new UserError('cannot_read_input', `Cannot import ${path}: ${m.failed}`);
+    return m;
+  };
+}
+
+/** Batches parsed on a worker thread: parsing overlaps with the main thread's storing (PostgreSQL). */
+async function* workerBatches(path: string, start: { offset: number; line: number }, batchSize: number): AsyncGenerator<SnapshotBatch> {
+  const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
+    workerData: { path, offset: start.offset, line: start.line, batchSize } satisfies WorkerInput,
+  });
+  const next = workerMessages(worker, path);
   // Two batches ahead: one being stored, one being parsed.
-  worker.postMessage({ credit: 2 });
+  worker.postMessage({ credit: 2 } satisfies WorkerCommand);
   try {
     for (;;) {
-      while (queue.length === 0 && !exitError) await new Promise<void>((r) => (wake = r));
-      if (exitError) throw exitError;
-      const m = queue.shift()!;
+      const m = await next();
       if ('done' in m) return;
-      if ('failed' in m) throw new UserError('cannot_read_input', `Cannot read ${path}: ${m.failed}`);
+      if (!('batch' in m)) continue;
       yield m.batch;
-      worker.postMessage({ credit: 1 });
+      worker.postMessage({ credit: 1 } satisfies WorkerCommand);
     }
   } finally {
     await worker.terminate();
   }
+}
+
+interface StoringWorker {
+  /** the next batch stored (committed with its position), or null when the worker is done */
+  next(): Promise<StoredBatch | null>;
+  /** allows one more batch */
+  more(): void;
+  /** no more batches after the one being stored; next() still returns those already stored */
+  stop(): void;
+  close(): Promise<void>;
+}
+
+/** A worker thread that parses a snapshot file and stores it into a SQLite catalog (see snapshot-worker.ts). */
+function storingWorker(path: string, start: { offset: number; line: number }, batchSize: number, store: NonNullable<WorkerInput['store']>): StoringWorker {
+  const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
+    workerData: { path, offset: start.offset, line: start.line, batchSize, store } satisfies WorkerInput,
+  });
+  const next = workerMessages(worker, path);
+  // Two batches ahead: one stored while the last is reported and checked against the index.
+  worker.postMessage({ credit: 2 } satisfies WorkerCommand);
+  let done = false;
+  return {
+    next: async () => {
+      if (done) return null;
+      for (;;) {
+        const m = await next();
+        if ('done' in m) {
+          done = true;
+          return null;
+        }
+        if ('stored' in m) return m.stored;
+      }
+    },
+    more: () => worker.postMessage({ credit: 1 } satisfies WorkerCommand),
+    stop: () => worker.postMessage({ stop: true } satisfies WorkerCommand),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
 }
 
 /** What the bulk load did to the search index (SQLite). */
@@ -358,14 +425,6 @@ async function beginBulkLoad(store: Store, root: string | undefined, signal: Abo
 }
 
 // ---------------------------------------------------------------- helpers
-
-function emptyStats(): UpsertStats {
-  return { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
-}
-
-function sumStats(a: UpsertStats, b: UpsertStats): UpsertStats {
-  return { inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, featured: a.featured + b.featured };
-}
 
 function readFileHead(path: string, bytes: number): Buffer {
   let fd: number | null = null;

@@ -6,6 +6,7 @@
 import { parseSnapshotLine } from './snapshot.js';
 import type { NormalizedPaper } from '../papers/model.js';
 import type { RecordError } from './types.js';
+import type { UpsertStats } from '../papers/upsert.js';
 
 export interface SnapshotBatch {
   papers: NormalizedPaper[];
@@ -16,6 +17,16 @@ export interface SnapshotBatch {
   offset: number;
   /** number of the batch's last line */
   line: number;
+}
+
+/** Where a snapshot import stands (saved with each batch, so that a rerun continues there). */
+export interface SnapshotPosition {
+  offset: number;
+  line: number;
+  records: number;
+  errors: number;
+  stats: UpsertStats;
+  done: boolean;
 }
 
 /** Yields batches of up to `batchSize` records; the last one may be smaller (or empty at end of input). */

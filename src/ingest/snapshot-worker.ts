@@ -1,37 +1,95 @@
 /**
- * Reads and parses a JSON Lines snapshot on a worker thread, so the main thread spends its time
- * in SQLite: on two cores, parsing (JSON, TeX, author lists, dates) and storing overlap.
+ * Reads and parses a JSON Lines snapshot on a worker thread.
  *
- * Protocol: the parent posts { credit: n } to allow n more batches; the worker posts
- * { batch } messages and finally { done }. At most the granted number of batches is ever in
- * flight, so memory stays bounded however far the reader could run ahead.
+ * Two modes:
+ * - post (PostgreSQL): parsed batches are posted to the main thread, which stores them; parsing
+ *   and storing overlap on two cores.
+ * - store (SQLite): the worker stores each batch itself, on its own connection, with the import's
+ *   position in the same transaction, and posts only what the main thread reports (records,
+ *   errors, the position). Posting a batch costs a structured clone on both sides, measured at
+ *   ~57 µs a paper (serialize 30, deserialize 27): more than storing it (~35 µs). Storing here
+ *   leaves the other core to the search indexer (src/search/lexical-worker.ts).
+ *
+ * Protocol: the parent posts { credit: n } to allow n more batches; the worker posts { batch }
+ * or { stored } messages and finally { done }. At most the granted number of batches is ever in
+ * flight, so memory stays bounded however far the reader could run ahead. { stop: true } (an
+ * interrupted import): the worker finishes the batch it is storing, stores no more and posts
+ * { done }; every { stored } it posted is committed.
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readSnapshotBatches, type SnapshotBatch } from './snapshot-reader.js';
+import { readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
+import { openStore } from '../db/connect.js';
+import { sumStats, upsertItems, type UpsertStats } from '../papers/upsert.js';
+import type { Calendar } from '../papers/calendar.js';
+import type { RecordError } from './types.js';
 
 export interface WorkerInput {
   path: string;
   offset: number;
   line: number;
   batchSize: number;
+  /** store the batches into this SQLite catalog instead of posting them */
+  store?: {
+    database: string;
+    calendar: Calendar;
+    /** the ingest_state key of the import's position (null: not resumable) */
+    key: string | null;
+    /** the position the import starts from */
+    position: SnapshotPosition;
+  };
 }
 
-export type WorkerMessage = { batch: SnapshotBatch } | { done: true } | { failed: string };
+/** A batch the worker stored (and committed, with the position). */
+export interface StoredBatch {
+  records: number;
+  errors: RecordError[];
+  position: SnapshotPosition;
+}
+
+export type WorkerMessage = { batch: SnapshotBatch } | { stored: StoredBatch } | { done: true } | { failed: string };
+export type WorkerCommand = { credit: number } | { stop: true };
 
 async function main(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   let credit = 0;
+  let stopping = false;
   let wake: (() => void) | null = null;
-  port.on('message', (m: { credit: number }) => {
-    credit += m.credit;
+  port.on('message', (m: WorkerCommand) => {
+    if ('stop' in m) stopping = true;
+    else credit += m.credit;
     wake?.();
   });
-  const stream = createReadStream(input.path, { start: input.offset, highWaterMark: 1 << 20 });
-  for await (const batch of readSnapshotBatches(stream, input, input.batchSize)) {
-    while (credit === 0) await new Promise<void>((r) => (wake = r));
-    credit--;
-    port.postMessage({ batch } satisfies WorkerMessage);
+  const target = input.store;
+  const store = target ? await openStore(target.database) : null;
+  let position = target?.position ?? null;
+  try {
+    const stream = createReadStream(input.path, { start: input.offset, highWaterMark: 1 << 20 });
+    for await (const batch of readSnapshotBatches(stream, input, input.batchSize)) {
+      while (credit === 0 && !stopping) await new Promise<void>((r) => (wake = r));
+      if (stopping) break;
+      credit--;
+      if (!store || !target || !position) {
+        port.postMessage({ batch } satisfies WorkerMessage);
+        continue;
+      }
+      const before = position;
+      // the saved position includes this batch's totals: computed inside its transaction
+      const after = (stats: UpsertStats): SnapshotPosition => ({
+        ...before,
+        offset: batch.offset,
+        line: batch.line,
+        records: before.records + batch.records,
+        errors: before.errors + batch.errors.length,
+        stats: sumStats(before.stats, stats),
+      });
+      const items = batch.papers.map((paper) => ({ paper }));
+      const stats = await upsertItems(store, items, { calendar: target.calendar, state: target.key ? { key: target.key, value: after } : undefined });
+      position = after(stats);
+      port.postMessage({ stored: { records: batch.records, errors: batch.errors, position } } satisfies WorkerMessage);
+    }
+  } finally {
+    await store?.close();
   }
   port.postMessage({ done: true } satisfies WorkerMessage);
 }

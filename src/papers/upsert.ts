@@ -31,6 +31,14 @@ export interface UpsertStats {
   featured: number;
 }
 
+export function emptyStats(): UpsertStats {
+  return { inserted: 0, updated: 0, unchanged: 0, featured: 0 };
+}
+
+export function sumStats(a: UpsertStats, b: UpsertStats): UpsertStats {
+  return { inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, featured: a.featured + b.featured };
+}
+
 /** Stores a batch of papers (and their featured records) in one transaction. */
 export async function upsertItems(store: Store, items: IngestItem[], opts: UpsertOptions): Promise<UpsertStats> {
   const now = (opts.now ?? new Date()).toISOString();

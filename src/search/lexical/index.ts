@@ -83,16 +83,23 @@ export interface LexicalOptions {
   autoMerge?: boolean;
   /** average field lengths (title, authors, abstract) for a new index instead of measuring them */
   avgLen?: [number, number, number];
+  /**
+   * A writer that never queries (a bulk import's indexer): committed segments keep only their
+   * docs in memory and are read back from their files when merged, so memory holds the buffer
+   * and the merge in progress instead of the whole index. Queries throw.
+   */
+  writeOnly?: boolean;
 }
 
 export interface LexicalStats {
   /** live docs */
   docs: number;
   maxSeq: number;
-  segments: Array<{ id: number; docs: number; live: number; tombstones: number; terms: number; bytes: number; persisted: boolean }>;
+  /** `released`: a write-only index's committed segment, not in memory (its terms then read 0) */
+  segments: Array<{ id: number; docs: number; live: number; tombstones: number; terms: number; bytes: number; persisted: boolean; released: boolean }>;
   /** docs and deletions not yet in a segment */
   buffered: number;
-  /** bytes of all segments (the index's memory, besides ~12 bytes per seq of arrays) */
+  /** bytes of all segments (the index's memory, besides ~12 bytes per seq of arrays; released segments count their file) */
   segmentBytes: number;
   /** bytes of the per-seq arrays */
   arrayBytes: number;
@@ -306,6 +313,7 @@ export class LexicalIndex {
         this.byId.set(l.seg.id, l.seg);
       }
       this.replay(loaded);
+      if (this.opts.writeOnly) this.releaseCommitted();
       if (manifest.upvotes) {
         keep.add(manifest.upvotes);
         this.upvoteFile = manifest.upvotes;
@@ -533,7 +541,7 @@ export class LexicalIndex {
   private merge(inputs: Segment[]): void {
     if (inputs.length === 0) return;
     const id = this.nextId++;
-    const seg = mergeSegments(id, inputs, this.owner, this.lens, this.getImpacts());
+    const seg = mergeSegments(id, inputs.map((s) => this.loaded(s)), this.owner, this.lens, this.getImpacts());
     const owner = this.owner;
     for (let i = 0; i < seg.docs.length; i++) owner[seg.docs[i]!] = id;
     seg.live = seg.docCount;
@@ -547,6 +555,29 @@ export class LexicalIndex {
       this.segments.push(seg);
       this.byId.set(id, seg);
     }
+  }
+
+  /** A released segment read back from its file (the same object otherwise). */
+  private loaded(s: Segment): Segment {
+    if (!s.released) return s;
+    const l = readSegment(join(this.dir, s.file), s.id);
+    if (l.crc !== s.crc) throw new Error(`lexical index ${this.dir}: segment ${s.file} is damaged`);
+    l.seg.live = s.live;
+    l.seg.persisted = true;
+    l.seg.file = s.file;
+    l.seg.crc = s.crc;
+    l.seg.fileBytes = s.fileBytes;
+    return l.seg;
+  }
+
+  /** Write-only: drops the dictionaries and postings of the committed segments from memory. */
+  private releaseCommitted(): void {
+    this.segments = this.segments.map((s) => {
+      if (!s.persisted || s.released) return s;
+      const r = s.release();
+      this.byId.set(r.id, r);
+      return r;
+    });
   }
 
   /**
@@ -602,6 +633,11 @@ export class LexicalIndex {
     if (this.upvoteFile && this.upvoteFile !== upvotes) old.push(this.upvoteFile);
     this.upvoteFile = upvotes;
     for (const f of old) rmSync(join(this.dir, f), { force: true });
+    if (this.opts.writeOnly) this.releaseCommitted();
+  }
+
+  private assertQueryable(): void {
+    if (this.opts.writeOnly) throw new Error('lexical index opened write-only: it cannot be queried');
   }
 
   // -------------------------------------------------------------------------------------------
@@ -609,7 +645,21 @@ export class LexicalIndex {
 
   /** The stems a query's words match (for highlighting). */
   matchedTerms(q: LexicalQuery): string[] {
+    this.assertQueryable();
     return queryTerms([...(q.terms ?? []), ...(q.require ?? [])]);
+  }
+
+  /**
+   * Postings of the rarest of the words' terms (every segment and tier, stale versions included):
+   * what requiring all of them costs to walk. 0 when a word has no term the index holds.
+   */
+  rarestPostings(words: string[]): number {
+    this.assertQueryable();
+    const terms = queryTerms(words);
+    if (terms.length === 0) return 0;
+    let min = Infinity;
+    for (const t of terms) min = Math.min(min, this.termInfo(t).df);
+    return min;
   }
 
   /** A term's lists in every segment: the term's, and its high-impact tier's (format.ts). */
@@ -639,6 +689,7 @@ export class LexicalIndex {
 
   /** The k best matches (k ≤ 10,000). */
   search(q: LexicalQuery, k = 20, onMatch?: (seq: number) => boolean | void, stats?: EvalStats): Scored[] {
+    this.assertQueryable();
     k = Math.max(0, Math.min(10_000, Math.floor(k)));
     if (k === 0 && !onMatch) return [];
     if (!this.buffer.empty) this.flush(false);
@@ -831,6 +882,7 @@ export class LexicalIndex {
    * The oracle of the tests (relevance only; filters and exclusions included).
    */
   searchExhaustive(q: LexicalQuery, k = 20): Scored[] {
+    this.assertQueryable();
     if (!this.buffer.empty) this.flush(false);
     const mode = q.mode === 'all' ? 'all' : 'any';
     const positive = queryTerms([...(q.terms ?? []), ...(q.require ?? [])]);
@@ -915,9 +967,9 @@ export class LexicalIndex {
     return {
       docs: this.live,
       maxSeq: this.maxSeq,
-      segments: this.segments.map((s) => ({ id: s.id, docs: s.docCount, live: s.live, tombstones: s.tombs.length, terms: s.termCount, bytes: s.bytes, persisted: s.persisted })),
+      segments: this.segments.map((s) => ({ id: s.id, docs: s.docCount, live: s.live, tombstones: s.tombs.length, terms: s.termCount, bytes: s.bytes, persisted: s.persisted, released: s.released })),
       buffered: this.buffer.size,
-      segmentBytes: this.segments.reduce((a, s) => a + s.bytes, 0),
+      segmentBytes: this.segments.reduce((a, s) => a + (s.released ? s.fileBytes : s.bytes), 0),
       arrayBytes: this.owner.byteLength + this.days.byteLength + this.ups.byteLength + this.lens.byteLength + this.winMaxDay.byteLength * 3,
       changeSeq: this.applied,
       committedChangeSeq: this.committed,

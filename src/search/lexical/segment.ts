@@ -394,6 +394,13 @@ export class SegmentWriter {
   }
 }
 
+let emptyMainPart: Buffer | null = null;
+/** The main part of a segment with no terms. */
+function emptyMain(): Buffer {
+  emptyMainPart ??= new SegmentWriter(16).finish(0, new Int32Array(0), new Int32Array(0)).main;
+  return emptyMainPart;
+}
+
 /** The last doc of a one-block list (decoded). */
 function lastDocOfSingle(seg: Segment, e: TermEntry): number {
   const docs = new Int32Array(BLOCK);
@@ -422,6 +429,8 @@ export class Segment {
   crc = 0;
   /** size of its file (when persisted) */
   fileBytes = 0;
+  /** only its docs and tombstones are in memory (a write-only index's committed segment): read the file to use it */
+  released = false;
   private firstTerms: string[] | null = null;
 
   /** `docs`: the seqs (ascending); `tombs`: deleted seqs (ascending); `main`: the dictionary and postings part. */
@@ -458,6 +467,22 @@ export class Segment {
 
   get docCount(): number {
     return this.docs.length;
+  }
+
+  /**
+   * The same persisted segment without its dictionary and postings in memory (docs, tombstones
+   * and file identity kept): what a write-only index holds of what it has committed.
+   */
+  release(): Segment {
+    if (!this.persisted) throw new Error('lexical segment: only a persisted segment can be released');
+    const s = new Segment(this.id, this.docs, this.tombs, emptyMain());
+    s.live = this.live;
+    s.persisted = true;
+    s.file = this.file;
+    s.crc = this.crc;
+    s.fileBytes = this.fileBytes;
+    s.released = true;
+    return s;
   }
 
   /** bytes held in memory */

@@ -158,3 +158,48 @@ test('bulk build: one segment, committed with its change_seq', async () => {
   index.close();
   inc.close();
 });
+
+test('write-only: committed segments leave memory, merges read them back, and the index on disk is the one a normal writer makes', () => {
+  const changes = (from: number, to: number) => docs.slice(from, to).map((d) => ({ seq: d.seq, doc: d }));
+  const update = { seq: 5, doc: { ...docs[200]!, seq: 5 } };
+  const normalDir = scratchDir();
+  const normal = LexicalIndex.open(normalDir, { flushDocs: 500, mergeFactor: 3 });
+  const dir = scratchDir();
+  const writer = LexicalIndex.open(dir, { flushDocs: 500, mergeFactor: 3, writeOnly: true });
+  for (const index of [normal, writer]) {
+    for (let i = 0; i < 6000; i += 500) {
+      index.apply(changes(i, i + 500), i + 500);
+      index.commit();
+    }
+    index.apply([update, { seq: 11, deleted: true }], 6002);
+    index.commit();
+  }
+  const st = writer.stats();
+  // merged at least once (12 flushes, a merge every 3), and nothing but docs in memory
+  assert.ok(st.segments.length < 12, `${st.segments.length} segments`);
+  assert.ok(st.segments.every((s) => s.released && s.terms === 0), JSON.stringify(st.segments));
+  const inMemory = st.segments.reduce((n, s) => n + s.bytes, 0);
+  assert.ok(inMemory < 6000 * 8, `${inMemory} bytes in memory`);
+  assert.ok(st.segmentBytes > 10 * inMemory, 'segmentBytes counts the files');
+  assert.throws(() => writer.search({ terms: ['model'] }), /write-only/);
+  assert.deepEqual(
+    st.segments.map((s) => [s.docs, s.live]),
+    normal.stats().segments.map((s) => [s.docs, s.live]),
+  );
+  writer.close();
+  // reopened write-only (a resumed import): released again, and it keeps going
+  const resumed = LexicalIndex.open(dir, { flushDocs: 500, mergeFactor: 3, writeOnly: true });
+  assert.ok(resumed.stats().segments.every((s) => s.released));
+  resumed.optimize();
+  resumed.commit();
+  resumed.close();
+  normal.optimize();
+  normal.commit();
+  const want = answers(normal);
+  normal.close();
+  const reader = LexicalIndex.open(dir, { readOnly: true });
+  assert.deepEqual(answers(reader), want);
+  assert.equal(reader.size, 5999);
+  assert.equal(reader.changeSeq, 6002);
+  reader.close();
+});
