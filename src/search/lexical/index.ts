@@ -772,6 +772,7 @@ export class LexicalIndex {
     if (sort === 'relevance') {
       // OR ranking reads a term's two impact tiers as two lists (their bounds differ); AND as one
       const its: TermIter[] = [];
+      const byTerm = new Map<string, TermIter[]>();
       scoring.forEach((i, group) => {
         const w = idfWeight(n, i.df);
         const tiers = mode === 'all' || !i.parts.some((p) => p.hi) ? [this.iter(i, w)] : i.parts.some((p) => !p.hi) ? [this.iter(i, w, true), this.iter(i, w, false)] : [this.iter(i, w, true)];
@@ -779,9 +780,17 @@ export class LexicalIndex {
           it.group = group;
           its.push(it);
         }
+        byTerm.set(i.term, tiers);
       });
       const gateIts: DocIter[] = [];
-      if (mode === 'any') for (const t of required) gateIts.push(this.iter(info(t), 0));
+      // A required word's gate walks the very cursors its tiers score with (every consumer asks
+      // only for docs at or past the current candidate): each block is decoded once, not twice.
+      if (mode === 'any') {
+        for (const t of required) {
+          const tiers = byTerm.get(t);
+          gateIts.push(tiers ? new TermIter(t, tiers.flatMap((x) => x.parts), 0, info(t).df) : this.iter(info(t), 0));
+        }
+      }
       gateIts.push(...filterIters());
       const gate = gateIts.length === 0 ? null : gateIts.length === 1 ? gateIts[0]! : new AndIter(gateIts);
       return relevanceTopK(its, mode === 'all', gate, makeReject(), k, stats);

@@ -74,6 +74,20 @@ test('very common terms, deep lists', () => {
   }
 });
 
+test('required words (phrase queries): the same top k as exhaustive scoring, with and without other words', () => {
+  const rng = new Rng(23);
+  for (let i = 0; i < 60; i++) {
+    const require = [rng.pick(COMMON), rng.pick(COMMON), ...(rng.chance(0.3) ? [rng.pick(COMMON)] : [])];
+    const terms = rng.chance(0.5) ? [] : [rng.pick(COMMON)];
+    const q: LexicalQuery = { terms, require, mode: 'any' };
+    if (rng.chance(0.2)) q.exclude = [rng.pick(COMMON)];
+    for (const k of [1, 20, 100, 1000]) {
+      assert.deepEqual(one.search(q, k), one.searchExhaustive(q, k), `one segment: ${JSON.stringify(q)} k=${k}`);
+      assert.deepEqual(many.search(q, k), many.searchExhaustive(q, k), `seven segments: ${JSON.stringify(q)} k=${k}`);
+    }
+  }
+});
+
 interface DocTerms {
   text: Set<string>;
   authors: Set<string>;
