@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import { logger } from '../log.js';
 import { errorMessage } from '../errors.js';
-import { builtinProviderId, decodeModel, encodeModel, shouldRetrain, trainBuiltinInWorker, type BuiltinModel, type TrainDoc } from './embed/builtin.js';
+import { builtinProviderId, decodeModel, encodeModel, shouldRetrain, trainBuiltinInWorker, trainingStep, type BuiltinModel, type TrainDoc } from './embed/builtin.js';
 
 const log = logger('search');
 
@@ -42,7 +42,7 @@ export async function* trainingDocs(store: Store, max = TRAIN_MAX_DOCS): AsyncGe
   const r = await sql<{ n: number; lo: number | null; hi: number | null }>`SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM papers`.execute(store.db);
   const n = Number(r.rows[0]?.n ?? 0);
   if (n === 0) return;
-  const step = Math.max(1, Math.ceil(n / max));
+  const step = trainingStep(n, max);
   let after = -1;
   for (;;) {
     const rows = await store.db

@@ -79,6 +79,7 @@ export class SearchService {
   private uncommitted = 0;
   private lexicalRunning: Promise<unknown> = Promise.resolve();
   private embedding = false;
+  private embeddedSinceLog = 0;
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   private readonly abort = new AbortController();
@@ -320,6 +321,12 @@ export class SearchService {
         for (const [seq, d] of docs) if (d === null) sem.vectors.remove(seq);
         sem.vectors.coveredChangeSeq = batch.last;
         applied += batch.changes.length;
+        // a big catalog (a first start after a bulk import) takes minutes: say how far it is
+        this.embeddedSinceLog += live.length;
+        if (this.embeddedSinceLog >= 100_000) {
+          this.embeddedSinceLog = 0;
+          log.info('embedding papers for semantic search', { vectors: sem.vectors.size });
+        }
         if (!batch.more) break;
       }
     } finally {

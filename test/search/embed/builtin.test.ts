@@ -12,6 +12,7 @@ import {
   BuiltinProvider,
   builtinProviderId,
   shouldRetrain,
+  trainingStep,
   isZeroVector,
   loadModel,
   saveModel,
@@ -150,10 +151,18 @@ describe('trainBuiltin on a toy corpus', () => {
     assert.ok(model.hash.startsWith(provider.id.slice(-16)));
   });
 
-  test('shouldRetrain: a model that saw under a quarter of the catalog (and under 200,000 papers)', () => {
+  test('shouldRetrain: a model that saw under a quarter of the catalog, when a training now would read clearly more', () => {
     assert.equal(shouldRetrain(model, 20), false);
     assert.equal(shouldRetrain(model, 25), true);
     assert.equal(shouldRetrain({ stats: { ...model.stats, docs: 200_000 } }, 2_700_000), false);
+    // what a training of 2.7 million papers reads (every 14th): never retrained again (it was, every 10 minutes)
+    const full = Math.floor(2_700_000 / trainingStep(2_700_000));
+    assert.equal(full, 192_857);
+    assert.equal(shouldRetrain({ stats: { ...model.stats, docs: full } }, 2_700_000), false);
+    assert.equal(shouldRetrain({ stats: { ...model.stats, docs: full } }, 30_000_000), false);
+    // the bundled sample's model after a big import; a 60,000-paper model in a 250,000-paper catalog
+    assert.equal(shouldRetrain({ stats: { ...model.stats, docs: 1479 } }, 2_700_000), true);
+    assert.equal(shouldRetrain({ stats: { ...model.stats, docs: 60_000 } }, 250_000), true);
   });
 
   test('a corpus smaller than the dimensions pads with zero directions', () => {
