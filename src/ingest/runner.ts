@@ -12,7 +12,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync, realpathSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { withSqlite, type Store } from '../db/connect.js';
-import { emptyStats, sumStats, upsertItems, type UpsertStats } from '../papers/upsert.js';
+import { emptyStats, upsertItems, type UpsertStats } from '../papers/upsert.js';
 import { deletePapers, getIngestState, setIngestState } from '../papers/repository.js';
 import type { Calendar } from '../papers/calendar.js';
 import { UserError } from '../errors.js';
@@ -23,7 +23,7 @@ import { parseArxivApiFeed } from './arxiv-api.js';
 import { parseOaiListRecords } from './oai-pmh.js';
 import { parseArxivRss } from './rss.js';
 import { createProgress, type Progress } from './progress.js';
-import { readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
+import { positionAfter, readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
 import type { StoredBatch, WorkerCommand, WorkerInput, WorkerMessage } from './snapshot-worker.js';
 import type { LexicalWorkerCommand, LexicalWorkerInput, LexicalWorkerMessage, LexicalWorkerReport } from '../search/lexical-worker.js';
 import { lexicalDir, searchRoot } from '../search/paths.js';
@@ -194,7 +194,7 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
   try {
     if (store.sqlite && !stdin) {
       // a file into SQLite: parsed and stored on a worker thread
-      const worker = storingWorker(input, pos, batchSize, { database: store.sqlite.name, calendar: opts.calendar, key, position: pos });
+      const worker = storingWorker(input, batchSize, { database: store.sqlite.name, calendar: opts.calendar, key, position: pos });
       try {
         for (let m = await worker.next(); m; m = await worker.next()) {
           noteErrors(m.errors);
@@ -213,15 +213,13 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
     } else {
       const batches = stdin ? readSnapshotBatches(stdin, pos, batchSize) : workerBatches(input, pos, batchSize);
       for await (const b of batches) {
-        pos.records += b.records;
-        pos.errors += b.errors.length;
         noteErrors(b.errors);
         const items = b.papers.map((paper) => ({ paper }));
         await bulk.keepUp();
         // The saved position includes this batch's totals: computed inside its transaction.
-        const after = (stats: UpsertStats): SnapshotPosition => ({ ...pos, offset: b.offset, line: b.line, stats: sumStats(pos.stats, stats) });
-        const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: after } : undefined });
-        pos = after(stats);
+        const before = pos;
+        const stats = await upsertItems(store, items, { calendar: opts.calendar, state: key ? { key, value: (st: UpsertStats) => positionAfter(before, b, st) } : undefined });
+        pos = positionAfter(before, b, stats);
         progress?.update(pos.offset, pos.records);
         // Batches can arrive back to back without the event loop turning; let Ctrl-C be seen.
         await new Promise((resolve) => setImmediate(resolve));
@@ -313,10 +311,10 @@ interface StoringWorker {
   close(): Promise<void>;
 }
 
-/** A worker thread that parses a snapshot file and stores it into a SQLite catalog (see snapshot-worker.ts). */
-function storingWorker(path: string, start: { offset: number; line: number }, batchSize: number, store: NonNullable<WorkerInput['store']>): StoringWorker {
+/** A worker thread that parses a snapshot file from `store.position` on and stores it into a SQLite catalog (see snapshot-worker.ts). */
+function storingWorker(path: string, batchSize: number, store: NonNullable<WorkerInput['store']>): StoringWorker {
   const worker = new Worker(new URL('./snapshot-worker.js', import.meta.url), {
-    workerData: { path, offset: start.offset, line: start.line, batchSize, store } satisfies WorkerInput,
+    workerData: { path, offset: store.position.offset, line: store.position.line, batchSize, store } satisfies WorkerInput,
   });
   const next = workerMessages(worker, path);
   // Two batches ahead: one stored while the last is reported and checked against the index.

@@ -6,7 +6,7 @@
 import { parseSnapshotLine } from './snapshot.js';
 import type { NormalizedPaper } from '../papers/model.js';
 import type { RecordError } from './types.js';
-import type { UpsertStats } from '../papers/upsert.js';
+import { sumStats, type UpsertStats } from '../papers/upsert.js';
 
 export interface SnapshotBatch {
   papers: NormalizedPaper[];
@@ -27,6 +27,18 @@ export interface SnapshotPosition {
   errors: number;
   stats: UpsertStats;
   done: boolean;
+}
+
+/** Where an import stands once `batch` is stored with `stats`: what that batch's transaction saves. */
+export function positionAfter(before: SnapshotPosition, batch: SnapshotBatch, stats: UpsertStats): SnapshotPosition {
+  return {
+    ...before,
+    offset: batch.offset,
+    line: batch.line,
+    records: before.records + batch.records,
+    errors: before.errors + batch.errors.length,
+    stats: sumStats(before.stats, stats),
+  };
 }
 
 /** Yields batches of up to `batchSize` records; the last one may be smaller (or empty at end of input). */

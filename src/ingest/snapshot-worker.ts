@@ -18,9 +18,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
+import { positionAfter, readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
 import { openStore } from '../db/connect.js';
-import { sumStats, upsertItems, type UpsertStats } from '../papers/upsert.js';
+import { upsertItems, type UpsertStats } from '../papers/upsert.js';
 import type { Calendar } from '../papers/calendar.js';
 import type { RecordError } from './types.js';
 
@@ -60,36 +60,28 @@ async function main(input: WorkerInput): Promise<void> {
     else credit += m.credit;
     wake?.();
   });
-  const target = input.store;
-  const store = target ? await openStore(target.database) : null;
-  let position = target?.position ?? null;
+  // store mode: the target, its connection, and the position reached (advanced batch by batch)
+  const storing = input.store ? { ...input.store, db: await openStore(input.store.database) } : null;
   try {
     const stream = createReadStream(input.path, { start: input.offset, highWaterMark: 1 << 20 });
     for await (const batch of readSnapshotBatches(stream, input, input.batchSize)) {
       while (credit === 0 && !stopping) await new Promise<void>((r) => (wake = r));
       if (stopping) break;
       credit--;
-      if (!store || !target || !position) {
+      if (!storing) {
         port.postMessage({ batch } satisfies WorkerMessage);
         continue;
       }
-      const before = position;
-      // the saved position includes this batch's totals: computed inside its transaction
-      const after = (stats: UpsertStats): SnapshotPosition => ({
-        ...before,
-        offset: batch.offset,
-        line: batch.line,
-        records: before.records + batch.records,
-        errors: before.errors + batch.errors.length,
-        stats: sumStats(before.stats, stats),
-      });
+      const before = storing.position;
       const items = batch.papers.map((paper) => ({ paper }));
-      const stats = await upsertItems(store, items, { calendar: target.calendar, state: target.key ? { key: target.key, value: after } : undefined });
-      position = after(stats);
-      port.postMessage({ stored: { records: batch.records, errors: batch.errors, position } } satisfies WorkerMessage);
+      // the saved position includes this batch's totals: computed inside its transaction
+      const state = storing.key ? { key: storing.key, value: (st: UpsertStats) => positionAfter(before, batch, st) } : undefined;
+      const stats = await upsertItems(storing.db, items, { calendar: storing.calendar, state });
+      storing.position = positionAfter(before, batch, stats);
+      port.postMessage({ stored: { records: batch.records, errors: batch.errors, position: storing.position } } satisfies WorkerMessage);
     }
   } finally {
-    await store?.close();
+    await storing?.db.close();
   }
   port.postMessage({ done: true } satisfies WorkerMessage);
 }
