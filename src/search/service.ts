@@ -265,7 +265,10 @@ export class SearchService {
     if (newest <= this.generation && !shouldRetrain(sem.provider.model, papers, TRAIN_MAX_DOCS)) return;
     const before = this.semantic;
     await this.openSemantic(config);
-    if (this.semantic !== before) await before?.provider.close();
+    if (this.semantic !== before) {
+      await before?.vectors.close();
+      await before?.provider.close();
+    }
   }
 
   private async openSemantic(config: EmbeddingConfig): Promise<void> {
@@ -393,6 +396,7 @@ export class SearchService {
     } finally {
       this.closed = true;
       this.lexical.close();
+      await this.semantic?.vectors.close();
       await this.semantic?.provider.close();
     }
   }

@@ -214,6 +214,56 @@ test('save and open round trip: vectors, lists, coveredChangeSeq and results', a
   assert.deepEqual(reopened.search(vectors[0]!, 5), []);
 });
 
+test('after a save the codes are read from the file: the same answers as an index kept in memory, through removals, replacements, retraining and reopening', async () => {
+  const vectors = clustered(TRAIN_MIN + 4000, DIMS, 11);
+  const queries = [3, 999, 7_777, 15_000, 23_000].map((i) => vectors[i]!);
+  // The reference is never saved: its codes stay in memory. Both see the same operations.
+  const reference = await openVectorIndex(freshDir(), { dims: DIMS, providerId: 'test' });
+  const dir = freshDir();
+  const index = await openVectorIndex(dir, { dims: DIMS, providerId: 'test' });
+  const both = (fn: (i: PaperVectorIndex) => void) => [reference, index].forEach(fn);
+  const same = (why: string) => {
+    assert.equal(index.size, reference.size, `${why}: size`);
+    for (const q of queries) {
+      assert.deepEqual(index.search(q, 20), reference.search(q, 20), `${why}: search`);
+      // A filter that passes few papers makes the search go on through more lists.
+      assert.deepEqual(index.searchWith(q, 5, { accept: (seq) => seq % 97 === 0 }), reference.searchWith(q, 5, { accept: (seq) => seq % 97 === 0 }), `${why}: filtered search`);
+    }
+    for (const seq of [1, 500, 9_999, 24_003]) assert.deepEqual(index.vectorOf(seq), reference.vectorOf(seq), `${why}: vectorOf(${seq})`);
+  };
+  vectors.forEach((v, seq) => both((i) => i.upsert(seq, v)));
+  const inMemory = index.memoryBytes;
+  await index.save();
+  assert.ok(index.memoryBytes < inMemory / 3, `after the save the heap holds no codes (${index.memoryBytes} bytes, was ${inMemory})`);
+  same('saved');
+
+  // Changes to papers whose codes are in the file: removals leave tombstones, replacements go to memory.
+  for (let seq = 0; seq < vectors.length; seq += 7) both((i) => i.remove(seq));
+  for (let seq = 1; seq < vectors.length; seq += 11) both((i) => i.upsert(seq, vectors[(seq * 31) % vectors.length]!));
+  both((i) => i.upsert(100_000, vectors[3]!));
+  assert.equal(index.has(7), false);
+  same('changed after the save');
+
+  // The next save drops the tombstones and moves the new codes to the file.
+  await index.save();
+  assert.equal(vectorIndexInfo(dir)!.count, reference.size);
+  same('saved again');
+  const reopened = await openVectorIndex(dir, { dims: DIMS, providerId: 'test' });
+  for (const q of queries) assert.deepEqual(reopened.search(q, 20), reference.search(q, 20), 'reopened');
+
+  // Retraining reads every code back from the file (and skips the tombstones).
+  both((i) => i.remove(1));
+  both((i) => i.train(64));
+  same('retrained');
+  await index.save();
+  same('retrained and saved');
+
+  await index.close();
+  assert.equal(index.size, 0, 'a closed index is empty');
+  assert.deepEqual(index.search(queries[0]!, 5), [], 'and finds nothing rather than failing');
+  await reopened.close();
+});
+
 async function savedIndex(): Promise<{ dir: string; index: PaperVectorIndex; vectors: Float32Array[] }> {
   const dir = freshDir();
   const vectors = clustered(500, DIMS, 7);

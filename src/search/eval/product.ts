@@ -179,6 +179,7 @@ export class ProductRanker implements Ranker {
     this.lexical = null;
     await this.provider?.close();
     this.provider = null;
+    await this.vectors?.close();
     this.vectors = null;
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;

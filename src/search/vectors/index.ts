@@ -3,10 +3,16 @@
  * WebAssembly SIMD kernel (ivf.ts), persisted as one checksummed file written atomically
  * (store.ts). Chosen by measurement over HNSW (usearch i8/f16, hnswlib), LanceDB IVF-PQ and
  * exact scans (bench/vectors.ts, results in bench/vectors-results.md): at 2.7 million
- * 256-dimension vectors it holds 0.74 GB (usearch HNSW i8: 1.36 GB, with recall 0.85–0.90),
- * answers k = 50 in ~2 ms (p50, default nprobe 128) with recall@10 0.99, loads in 0.7 s, inserts in
- * ~25 µs and deletes in ~2 µs. Memory is ~dims + 10 bytes per vector: 128 dims fit easily,
- * 384 dims (~1.1 GB at 2.7 million) do not fit a 1.5 GB server beside the lexical index.
+ * 256-dimension vectors it is a 0.71 GB file (usearch HNSW i8: 1.36 GB in memory, with recall
+ * 0.85–0.90), answers k = 50 in a few ms (default nprobe 128) with recall@10 0.99, inserts in
+ * ~25 µs and deletes in ~2 µs.
+ *
+ * Memory: the int8 codes (dims bytes a vector, 98 % of the index) stay in the file, which the
+ * index keeps open and reads list by list as a search scans them (21 MB a query at 2.7 million,
+ * from the page cache); the heap holds ~16 bytes a vector (seq, factor, and the seq → place map)
+ * plus the vectors added since the last save. Held in the heap, the codes made the whole server
+ * 1.6 GB at 2.7 million papers; in the file, the OS keeps them cached while memory allows and
+ * the process stays small whatever the catalog's size.
  *
  * Keeping it in step with the catalog is the caller's job, the way the full-text indexer does it:
  * apply change log entries with upsert/remove, set `coveredChangeSeq` to the last one applied,
@@ -146,9 +152,18 @@ export class PaperVectorIndex implements VectorIndex {
     this.dirty = true;
   }
 
+  /** Closes the index file once any save in flight has finished; the index is empty afterwards (unsaved changes are lost: save first). */
+  async close(): Promise<void> {
+    await this.saving;
+    this.ivf.close();
+  }
+
   /** Removes every vector and sets coveredChangeSeq to 0 (the start of a rebuild). */
   clear(): void {
     const nprobe = this.ivf.nprobe;
+    // Its file is released once a save in flight (which owns a descriptor on it) has finished.
+    const old = this.ivf;
+    void this.saving.then(() => old.close());
     this.ivf = new IvfIndex({ dims: this.dims, autoTrain: this.ivf.autoTrain });
     this.ivf.nprobe = nprobe;
     this.coveredChangeSeq = 0;
@@ -172,18 +187,25 @@ export class PaperVectorIndex implements VectorIndex {
   }
 
   private async write(): Promise<void> {
-    const snap = this.ivf.snapshot();
+    const ivf = this.ivf;
+    const snap = ivf.snapshot();
     this.dirty = false;
     try {
-      await writeIndexFile(this.path, {
-        dims: this.dims,
-        stride: this.ivf.stride,
-        providerId: this.providerId,
-        coveredChangeSeq: this.coveredChangeSeq,
-        trainedSize: this.ivf.trainedSize,
-        lists: snap.lists,
-        centroids: snap.centroids,
-      });
+      await writeIndexFile(
+        this.path,
+        {
+          dims: this.dims,
+          stride: ivf.stride,
+          providerId: this.providerId,
+          coveredChangeSeq: this.coveredChangeSeq,
+          trainedSize: ivf.trainedSize,
+          lists: snap.lists,
+          centroids: snap.centroids,
+          readCodes: (list, from, n, into) => ivf.readCodes(list, from, n, into),
+        },
+        // From here on the lists read their codes from the new file; memory keeps only what comes after.
+        (fd, offsets) => ivf.attachFile(fd, offsets),
+      );
     } catch (err) {
       this.dirty = true;
       throw err;
@@ -199,7 +221,7 @@ export class PaperVectorIndex implements VectorIndex {
       if (err instanceof VectorIndexFileError) throw new VectorIndexError(err.kind, err.path, err.message);
       throw err;
     }
-    const dup = this.ivf.restore(file.lists, file.centroids, file.header.trainedSize);
+    const dup = this.ivf.restore(file.lists, file.centroids, file.header.trainedSize, file.fd);
     if (dup >= 0) throw new VectorIndexError('corrupt', this.path, `vector index ${this.path} is corrupt (seq ${dup} stored twice); rebuild it`);
     this.coveredChangeSeq = file.header.coveredChangeSeq;
     this.dirty = false;

@@ -17,7 +17,8 @@
  * - Seqs map to (list, position) through two Int32Arrays indexed by seq (the catalog's seqs are
  *   dense integers that are never reused).
  */
-import { DotKernel } from './kernel.js';
+import { closeSync } from 'node:fs';
+import { DotKernel, readFully } from './kernel.js';
 import type { Scored } from '../types.js';
 
 /** Below this many vectors the index is one list, searched exactly. */
@@ -78,11 +79,24 @@ export function quantize(v: ArrayLike<number>, dims: number, stride: number, out
   return 1 / Math.sqrt(norm);
 }
 
-/** One inverted list: parallel arrays with capacity ≥ count. */
+/**
+ * One inverted list: parallel arrays of seqs and factors with capacity ≥ count, and the codes.
+ * After a save or a load, the codes of the first `base` entries live in the index file (at
+ * `fileOffset`, read per search, so the page cache holds them rather than the heap); `codes`
+ * holds the entries added since, [base, count). An entry removed from the file part cannot move
+ * there, so it becomes a tombstone (seq -1, factor 0) until the next save drops it.
+ */
 export class List {
   count = 0;
+  /** entries [0, base) have their codes in the file */
+  base = 0;
+  /** byte offset of entry 0's code in the index file */
+  fileOffset = 0;
+  /** tombstones among [0, base) */
+  dead = 0;
   seqs: Int32Array;
   factors: Float32Array;
+  /** codes of entries [base, count), at (pos - base) · stride */
   codes: Int8Array;
 
   constructor(
@@ -94,8 +108,23 @@ export class List {
     this.codes = new Int8Array(capacity * stride);
   }
 
+  /** A list of `count` entries whose codes are in the file (set fileOffset), with room for `slack` more in memory. */
+  static inFile(stride: number, count: number, slack: number): List {
+    const list = new List(stride, 0);
+    list.seqs = new Int32Array(count + slack);
+    list.factors = new Float32Array(count + slack);
+    list.codes = new Int8Array(slack * stride);
+    list.count = list.base = count;
+    return list;
+  }
+
   get capacity(): number {
     return this.seqs.length;
+  }
+
+  /** Live entries. */
+  get live(): number {
+    return this.count - this.dead;
   }
 
   /** Reallocates to exactly `capacity` (≥ count). */
@@ -104,8 +133,8 @@ export class List {
     seqs.set(this.seqs.subarray(0, this.count));
     const factors = new Float32Array(capacity);
     factors.set(this.factors.subarray(0, this.count));
-    const codes = new Int8Array(capacity * this.stride);
-    codes.set(this.codes.subarray(0, this.count * this.stride));
+    const codes = new Int8Array((capacity - this.base) * this.stride);
+    codes.set(this.codes.subarray(0, (this.count - this.base) * this.stride));
     this.seqs = seqs;
     this.factors = factors;
     this.codes = codes;
@@ -117,23 +146,60 @@ export class List {
     const pos = this.count++;
     this.seqs[pos] = seq;
     this.factors[pos] = factor;
-    this.codes.set(code.subarray(codeOffset, codeOffset + this.stride), pos * this.stride);
+    this.codes.set(code.subarray(codeOffset, codeOffset + this.stride), (pos - this.base) * this.stride);
     return pos;
   }
 
-  /** Removes the entry at `pos` by moving the last one there; returns the moved seq, or -1. */
+  /** Removes the entry at `pos` by moving the last one there (or, in the file part, leaving a tombstone); returns the moved seq, or -1. */
   removeAt(pos: number): number {
+    if (pos < this.base) {
+      this.seqs[pos] = -1;
+      this.factors[pos] = 0;
+      this.dead++;
+      return -1;
+    }
     const last = --this.count;
     let moved = -1;
     if (pos !== last) {
       moved = this.seqs[last]!;
       this.seqs[pos] = moved;
       this.factors[pos] = this.factors[last]!;
-      this.codes.copyWithin(pos * this.stride, last * this.stride, (last + 1) * this.stride);
+      const s = this.stride;
+      this.codes.copyWithin((pos - this.base) * s, (last - this.base) * s, (last - this.base + 1) * s);
     }
     // Give memory back once a list is mostly empty.
     if (this.capacity > 64 && this.count < this.capacity >> 2) this.resize(this.count + Math.max(16, this.count >> 3));
     return moved;
+  }
+
+  /**
+   * After a save wrote this list's live entries to the file at `fileOffset`: drops the
+   * tombstones and the in-memory codes (keeping `slack` free places), so every entry is in the
+   * file. Returns whether positions changed (there were tombstones).
+   */
+  settle(fileOffset: number, slack: number): boolean {
+    const hadDead = this.dead > 0;
+    const live = this.live;
+    const seqs = new Int32Array(live + slack);
+    const factors = new Float32Array(live + slack);
+    if (hadDead) {
+      let j = 0;
+      for (let i = 0; i < this.count; i++) {
+        if (this.seqs[i]! < 0) continue;
+        seqs[j] = this.seqs[i]!;
+        factors[j++] = this.factors[i]!;
+      }
+    } else {
+      seqs.set(this.seqs.subarray(0, live));
+      factors.set(this.factors.subarray(0, live));
+    }
+    this.seqs = seqs;
+    this.factors = factors;
+    this.count = this.base = live;
+    this.dead = 0;
+    this.fileOffset = fileOffset;
+    this.codes = new Int8Array(slack * this.stride);
+    return hadDead;
   }
 }
 
@@ -241,6 +307,8 @@ export class IvfIndex {
   private readonly kernel: DotKernel;
   private readonly scratch: Int8Array;
   private seed: number;
+  /** the index file holding the lists' file parts (List.base), or -1 */
+  private fd = -1;
 
   constructor(opts: IvfOptions) {
     if (!Number.isInteger(opts.dims) || opts.dims <= 0 || opts.dims > 4096) throw new RangeError(`dims must be an integer in [1, 4096], got ${opts.dims}`);
@@ -261,10 +329,10 @@ export class IvfIndex {
     return this.lists.length;
   }
 
-  /** Bytes held by vectors, factors, seqs, slack and the seq map (what the index adds to RSS, near enough). */
+  /** Bytes held in memory by vectors added since the last save, factors, seqs, slack and the seq map (what the index adds to RSS, near enough; the codes in the index file are in the page cache). */
   get memoryBytes(): number {
     let b = this.listOf.byteLength + this.posOf.byteLength;
-    for (const l of this.lists) b += l.capacity * (this.stride + 8);
+    for (const l of this.lists) b += l.capacity * 8 + l.codes.byteLength;
     if (this.centroids) b += this.centroids.codes.byteLength * 2 + this.centroids.groupCodes.byteLength;
     return b;
   }
@@ -324,10 +392,22 @@ export class IvfIndex {
     const list = this.lists[this.listOf[seq]!]!;
     const pos = this.posOf[seq]!;
     const f = list.factors[pos]!;
+    const code = new Int8Array(this.stride);
+    this.readCodes(list, pos, 1, code);
     const out = new Float32Array(this.dims);
-    const base = pos * this.stride;
-    for (let i = 0; i < this.dims; i++) out[i] = list.codes[base + i]! * f;
+    for (let i = 0; i < this.dims; i++) out[i] = code[i]! * f;
     return out;
+  }
+
+  /** @internal Copies the codes of entries [from, from + n) of `list` into `into` at byte `at`, from the file or from memory. */
+  readCodes(list: List, from: number, n: number, into: Int8Array, at = 0): void {
+    const s = this.stride;
+    const fromFile = Math.max(0, Math.min(n, list.base - from));
+    if (fromFile > 0) readFully(this.fd, new Uint8Array(into.buffer, into.byteOffset + at, fromFile * s), list.fileOffset + from * s);
+    if (fromFile < n) {
+      const start = (from + fromFile - list.base) * s;
+      into.set(list.codes.subarray(start, start + (n - fromFile) * s), at + fromFile * s);
+    }
   }
 
   /** The list a quantized vector belongs in: best groups first, then the best list inside them. */
@@ -407,12 +487,14 @@ export class IvfIndex {
     return top.sorted(fq);
   }
 
-  /** Scans one list into `top`; returns the vectors scanned. */
+  /** Scans one list into `top` (its file part read from the index file); returns the vectors scanned. */
   private scanList(list: List, top: TopK, accept: ((seq: number) => boolean) | undefined): number {
     const kernel = this.kernel;
-    for (let from = 0; from < list.count; from += CHUNK) {
-      const n = Math.min(CHUNK, list.count - from);
-      const dots = kernel.run(list.codes, from, n);
+    const base = list.base;
+    for (let from = 0; from < list.count; ) {
+      // A block never straddles the file part and the memory part.
+      const n = Math.min(CHUNK, from < base ? base - from : list.count - from);
+      const dots = from < base ? kernel.runFile(this.fd, list.fileOffset + from * this.stride, n) : kernel.run(list.codes, from - base, n);
       const factors = list.factors;
       const seqs = list.seqs;
       let threshold = top.threshold;
@@ -420,13 +502,14 @@ export class IvfIndex {
         const s = dots[i]! * factors[from + i]!;
         if (s > threshold) {
           const seq = seqs[from + i]!;
-          if (accept && !accept(seq)) continue;
+          if (seq < 0 || (accept && !accept(seq))) continue;
           top.push(s, seq);
           threshold = top.threshold;
         }
       }
+      from += n;
     }
-    return list.count;
+    return list.live;
   }
 
   /** Whether the index has grown enough since training that `train()` would help. */
@@ -449,8 +532,8 @@ export class IvfIndex {
     nlist = Math.min(nlist, Math.floor(this.count / 4));
     const groups = Math.max(1, Math.round(Math.sqrt(nlist)));
     // A sample: ~48 vectors per list, at most the whole index.
-    const sampleSize = Math.min(this.count, Math.max(nlist * 48, 10_000));
-    const sample = this.sample(sampleSize, random);
+    const sample = this.sample(Math.min(this.count, Math.max(nlist * 48, 10_000)), random);
+    const sampleSize = sample.factors.length;
     const stride = this.stride;
     // Groups: k-means over the sample.
     const g = kmeans(sample.codes, sample.factors, sampleSize, groups, this.dims, stride, 8, random);
@@ -485,21 +568,28 @@ export class IvfIndex {
       at += p.factors.length;
     }
     this.setCentroids({ codes, factors, groupCodes: g.codes, groupFactors: g.factors, groupStart });
-    // Move every vector to its new list, freeing each old list once emptied.
+    // Move every vector to its new list (in memory until the next save), freeing each old list once emptied.
     const old = this.lists;
     this.lists = Array.from({ length: total }, () => new List(stride));
+    const block = new Int8Array(CHUNK * stride);
     const code = new Int8Array(stride);
     for (let li = 0; li < old.length; li++) {
       const list = old[li]!;
-      for (let p = 0; p < list.count; p++) {
-        code.set(list.codes.subarray(p * stride, (p + 1) * stride));
-        const seq = list.seqs[p]!;
-        const dest = this.assign(code, 0);
-        this.listOf[seq] = dest;
-        this.posOf[seq] = this.lists[dest]!.push(seq, list.factors[p]!, code, 0);
+      for (let from = 0; from < list.count; from += CHUNK) {
+        const n = Math.min(CHUNK, list.count - from);
+        this.readCodes(list, from, n, block);
+        for (let i = 0; i < n; i++) {
+          const seq = list.seqs[from + i]!;
+          if (seq < 0) continue;
+          code.set(block.subarray(i * stride, (i + 1) * stride));
+          const dest = this.assign(code, 0);
+          this.listOf[seq] = dest;
+          this.posOf[seq] = this.lists[dest]!.push(seq, list.factors[from + i]!, code, 0);
+        }
       }
       old[li] = new List(stride);
     }
+    this.closeFile();
     // Trim the growth slack to a little room for inserts.
     for (const l of this.lists) if (l.capacity > l.count + SLACK(l.count)) l.resize(l.count + SLACK(l.count));
     this.trainedSize = this.count;
@@ -516,21 +606,25 @@ export class IvfIndex {
     this.centroids = c;
   }
 
+  /**
+   * n vectors picked at random, by seq (so the sample, and the training, depend only on which
+   * vectors the index holds, not on where they sit: a saved index trains as an unsaved one).
+   */
   private sample(n: number, random: () => number): { codes: Int8Array; factors: Float32Array } {
     const stride = this.stride;
+    n = Math.min(n, this.count);
+    const picks = pickDistinct(this.count, n, random).sort((a, b) => a - b);
     const codes = new Int8Array(n * stride);
     const factors = new Float32Array(n);
-    // Reservoir-free: pick n distinct global positions by a partial Fisher–Yates over [0, count).
-    const picks = pickDistinct(this.count, n, random).sort((a, b) => a - b);
-    let li = 0;
-    let base = 0;
-    for (let i = 0; i < n; i++) {
-      const g = picks[i]!;
-      while (g >= base + this.lists[li]!.count) base += this.lists[li++]!.count;
-      const list = this.lists[li]!;
-      const p = g - base;
-      codes.set(list.codes.subarray(p * stride, (p + 1) * stride), i * stride);
-      factors[i] = list.factors[p]!;
+    let rank = -1;
+    let i = 0;
+    for (let seq = 0; seq < this.listOf.length && i < n; seq++) {
+      if (this.listOf[seq]! < 0) continue;
+      if (++rank !== picks[i]) continue;
+      const list = this.lists[this.listOf[seq]!]!;
+      const p = this.posOf[seq]!;
+      this.readCodes(list, p, 1, codes, i * stride);
+      factors[i++] = list.factors[p]!;
     }
     return { codes, factors };
   }
@@ -542,8 +636,43 @@ export class IvfIndex {
     return { lists: this.lists, centroids: this.centroids };
   }
 
-  /** @internal Installs loaded lists; returns a seq found twice, or -1. */
-  restore(lists: List[], centroids: Centroids | null, trainedSize: number): number {
+  /**
+   * @internal A save has just written every live entry to the file `fd` (each list's codes at
+   * `offsets[i]`): the lists now read their codes from there, their in-memory codes and
+   * tombstones are dropped. The index owns `fd` from here on.
+   */
+  attachFile(fd: number, offsets: readonly number[]): void {
+    if (offsets.length !== this.lists.length) throw new Error('attachFile: one offset per list');
+    for (let li = 0; li < this.lists.length; li++) {
+      const list = this.lists[li]!;
+      if (list.settle(offsets[li]!, SLACK(list.live))) for (let p = 0; p < list.count; p++) this.posOf[list.seqs[p]!] = p;
+    }
+    // Every list now reads from the new file: the old one is no longer needed.
+    if (this.fd >= 0 && this.fd !== fd) closeSync(this.fd);
+    this.fd = fd;
+  }
+
+  /** Closes the index file (only once no list reads from it). */
+  private closeFile(): void {
+    if (this.fd < 0) return;
+    if (this.lists.some((l) => l.base > 0)) throw new Error('closeFile: lists still read from the file');
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** Releases the index file; the index is unusable afterwards. */
+  close(): void {
+    for (const l of this.lists) l.base = l.count = l.dead = 0;
+    this.closeFile();
+    this.count = 0;
+    this.listOf = new Int32Array(0);
+  }
+
+  /** @internal Installs loaded lists (whose codes are in the file `fd`, which the index owns from here on, or -1); returns a seq found twice, or -1. */
+  restore(lists: List[], centroids: Centroids | null, trainedSize: number, fd = -1): number {
+    if (this.lists.some((l) => l.base > 0)) throw new Error('restore: the index already reads from a file');
+    this.closeFile();
+    this.fd = fd;
     if (centroids) this.setCentroids(centroids);
     else this.centroids = null;
     this.lists = lists.length ? lists : [new List(this.stride)];

@@ -6,9 +6,12 @@
  * has WebAssembly SIMD on every x86-64 and arm64 machine it runs on.
  *
  * Memory: one WebAssembly.Memory owned by the kernel, laid out as [query | block | scores]; the
- * caller copies a block of vectors in (a memcpy, far cheaper than the arithmetic) and reads the
- * int32 dot products out. Vectors are `stride` bytes, a multiple of 16 (zero-padded).
+ * caller copies a block of vectors in (a memcpy, far cheaper than the arithmetic), or has it read
+ * from a file straight into that memory (`runFile`), and reads the int32 dot products out.
+ * Vectors are `stride` bytes, a multiple of 16 (zero-padded).
  */
+
+import { readSync } from 'node:fs';
 
 /** Unsigned LEB128. */
 function uleb(n: number): number[] {
@@ -195,5 +198,27 @@ export class DotKernel {
     this.bytes.set(src.subarray(from * s, (from + count) * s), this.scratchOffset);
     this.fn(0, this.scratchOffset, count, s, this.scoresOffset);
     return this.scoreView;
+  }
+
+  /**
+   * `run` over `count` vectors read from the file `fd` at byte `position`, straight into the
+   * kernel's memory (no copy on the JavaScript side). Throws when the file ends early.
+   */
+  runFile(fd: number, position: number, count: number): Int32Array {
+    if (count > this.scratchCap) this.layout(this.residentCap, count);
+    const s = this.stride;
+    readFully(fd, new Uint8Array(this.memory.buffer, this.scratchOffset, count * s), position);
+    this.fn(0, this.scratchOffset, count, s, this.scoresOffset);
+    return this.scoreView;
+  }
+}
+
+/** Reads exactly `into.byteLength` bytes at `position` of `fd`. */
+export function readFully(fd: number, into: Uint8Array, position: number): void {
+  let off = 0;
+  while (off < into.byteLength) {
+    const n = readSync(fd, into, off, into.byteLength - off, position + off);
+    if (n === 0) throw new Error(`vector file ended early (wanted ${into.byteLength} bytes at ${position})`);
+    off += n;
   }
 }

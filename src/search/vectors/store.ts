@@ -11,8 +11,10 @@
  *   u32 checksum of everything before it · "DPVECEND"
  *
  * Writing is synchronous (one consistent snapshot without copying the vectors: ~0.3 s per GB to
- * the page cache), the flush to disk and the rename are not. Reading goes list by list straight
- * into the final arrays, so loading never holds the file twice in memory.
+ * the page cache), the flush to disk and the rename are not. Loading reads the seqs and factors
+ * into memory and leaves the codes, nearly all of the file, where they are: the index keeps the
+ * file open and reads each list's codes as a search scans it (from the page cache once warm).
+ * The checksum is still verified over every byte at load, in blocks that are not kept.
  */
 import { closeSync, existsSync, fsync, mkdirSync, openSync, readSync, renameSync, fstatSync, rmSync, writeSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -114,19 +116,29 @@ export interface IndexState {
   trainedSize: number;
   lists: readonly List[];
   centroids: Centroids | null;
+  /** copies the codes of entries [from, from + n) of a list into `into` (from the old file or memory) */
+  readCodes(list: List, from: number, n: number, into: Int8Array): void;
 }
+
+/** Entries copied per block when a list's codes are read for writing or checking. */
+const BLOCK = 4096;
 
 function fileLength(s: IndexState, headerBytes: number): number {
   let n = 8 + 4 + 4 + headerBytes;
   const c = s.centroids;
   if (c) n += c.codes.byteLength + c.factors.byteLength + c.groupCodes.byteLength + c.groupFactors.byteLength + c.groupStart.byteLength;
-  for (const l of s.lists) n += 4 + l.count * (8 + s.stride);
+  for (const l of s.lists) n += 4 + l.live * (8 + s.stride);
   return n + 4 + 8;
 }
 
-/** Writes the state to `path` atomically. The in-memory state is read synchronously, before the first await. */
-export async function writeIndexFile(path: string, s: IndexState): Promise<VectorFileHeader> {
-  const count = s.lists.reduce((n, l) => n + l.count, 0);
+/**
+ * Writes the state's live entries to `path` atomically. The in-memory state is read
+ * synchronously, before the first await. `written`, when given, is called (synchronously, before
+ * the first await) with the new file, open for reading, and the byte offset of each list's codes
+ * in it: it takes ownership of that descriptor, which stays valid whatever happens to the path.
+ */
+export async function writeIndexFile(path: string, s: IndexState, written?: (fd: number, codeOffsets: number[]) => void): Promise<VectorFileHeader> {
+  const count = s.lists.reduce((n, l) => n + l.live, 0);
   const header: VectorFileHeader = {
     dims: s.dims,
     stride: s.stride,
@@ -147,15 +159,16 @@ export async function writeIndexFile(path: string, s: IndexState): Promise<Vecto
   }
   if (fileLength(s, encoded.length) !== header.fileBytes) throw new Error('vector index header length did not settle');
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, written ? 'w+' : 'w', 0o644);
+  let owned = true;
   try {
     const sum = new Checksum();
-    let written = 0;
+    let bytes = 0;
     const put = (b: Uint8Array) => {
       sum.update(b);
       let off = 0;
       while (off < b.byteLength) off += writeSync(fd, b, off, b.byteLength - off);
-      written += b.byteLength;
+      bytes += b.byteLength;
     };
     put(new Uint8Array(MAGIC));
     put(u32(FORMAT_VERSION));
@@ -163,27 +176,63 @@ export async function writeIndexFile(path: string, s: IndexState): Promise<Vecto
     put(encoded);
     const c = s.centroids;
     if (c) for (const part of [c.codes, c.factors, c.groupCodes, c.groupFactors, c.groupStart]) put(bytesOf(part));
+    const offsets: number[] = [];
+    const block = new Int8Array(BLOCK * s.stride);
     for (const l of s.lists) {
-      put(u32(l.count));
-      put(bytesOf(l.seqs, l.count * 4));
-      put(bytesOf(l.factors, l.count * 4));
-      put(bytesOf(l.codes, l.count * s.stride));
+      put(u32(l.live));
+      const live = l.dead === 0 ? null : liveEntries(l);
+      put(live ? bytesOf(live.seqs) : bytesOf(l.seqs, l.count * 4));
+      put(live ? bytesOf(live.factors) : bytesOf(l.factors, l.count * 4));
+      offsets.push(bytes);
+      for (let from = 0; from < l.count; from += BLOCK) {
+        const n = Math.min(BLOCK, l.count - from);
+        s.readCodes(l, from, n, block);
+        if (!live) {
+          put(bytesOf(block, n * s.stride));
+          continue;
+        }
+        // Squeeze the tombstones out of the block.
+        let kept = 0;
+        for (let i = 0; i < n; i++) {
+          if (l.seqs[from + i]! < 0) continue;
+          if (kept !== i) block.copyWithin(kept * s.stride, i * s.stride, (i + 1) * s.stride);
+          kept++;
+        }
+        put(bytesOf(block, kept * s.stride));
+      }
     }
     const digest = sum.digest();
     writeSync(fd, u32(digest));
     writeSync(fd, new Uint8Array(END));
-    written += 12;
-    if (written !== header.fileBytes) throw new Error(`vector index wrote ${written} bytes, expected ${header.fileBytes}`);
+    bytes += 12;
+    if (bytes !== header.fileBytes) throw new Error(`vector index wrote ${bytes} bytes, expected ${header.fileBytes}`);
+    if (written) {
+      owned = false;
+      written(fd, offsets);
+    }
     await fsyncAsync(fd);
   } catch (err) {
-    closeSync(fd);
+    if (owned) closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
   }
-  closeSync(fd);
+  if (owned) closeSync(fd);
   renameSync(tmp, path);
   await syncDir(path);
   return header;
+}
+
+/** A list's live seqs and factors, tombstones left out. */
+function liveEntries(l: List): { seqs: Int32Array; factors: Float32Array } {
+  const seqs = new Int32Array(l.live);
+  const factors = new Float32Array(l.live);
+  let j = 0;
+  for (let i = 0; i < l.count; i++) {
+    if (l.seqs[i]! < 0) continue;
+    seqs[j] = l.seqs[i]!;
+    factors[j++] = l.factors[i]!;
+  }
+  return { seqs, factors };
 }
 
 async function syncDir(path: string): Promise<void> {
@@ -218,6 +267,14 @@ class Reader {
     }
     this.pos += into.byteLength;
     if (checksum) this.sum.update(into);
+  }
+  /** Checksums the next `length` bytes through `scratch`, keeping nothing. */
+  pass(length: number, scratch: Uint8Array): void {
+    for (let left = length; left > 0; ) {
+      const n = Math.min(left, scratch.byteLength);
+      this.read(scratch.subarray(0, n));
+      left -= n;
+    }
   }
   u32(): number {
     const b = new Uint8Array(4);
@@ -261,12 +318,17 @@ export function readIndexHeader(path: string): VectorFileHeader | null {
   }
 }
 
-/** Reads and verifies an index file; `expect` is checked before the vectors are read. */
+/**
+ * Reads and verifies an index file; `expect` is checked before the vectors are read. The lists'
+ * codes stay in the file (List.base = count, List.fileOffset): the caller owns the returned `fd`,
+ * open on it, and reads them from there.
+ */
 export function readIndexFile(
   path: string,
   expect: { dims: number; providerId: string },
-): { header: VectorFileHeader; lists: List[]; centroids: Centroids | null } {
+): { header: VectorFileHeader; lists: List[]; centroids: Centroids | null; fd: number } {
   const fd = openSync(path, 'r');
+  let ok = false;
   try {
     const r = new Reader(fd, path, fstatSync(fd).size);
     const h = readHeaderFrom(r);
@@ -298,16 +360,17 @@ export function readIndexFile(
     } else if (h.lists !== 1) throw corrupt('bad list count');
     const lists: List[] = [];
     let total = 0;
+    const scratch = new Uint8Array(BLOCK * stride);
     for (let i = 0; i < h.lists; i++) {
       const count = r.u32();
       total += count;
       if (total > h.count) throw corrupt('more vectors than the header says');
       // A little slack, so the first inserts after loading do not reallocate.
-      const list = new List(stride, count + SLACK(count));
-      list.count = count;
+      const list = List.inFile(stride, count, SLACK(count));
       r.read(bytesOf(list.seqs, count * 4));
       r.read(bytesOf(list.factors, count * 4));
-      r.read(bytesOf(list.codes, count * stride));
+      list.fileOffset = r.pos;
+      r.pass(count * stride, scratch);
       lists.push(list);
     }
     if (total !== h.count) throw corrupt('fewer vectors than the header says');
@@ -317,9 +380,10 @@ export function readIndexFile(
     r.read(end, false);
     if (stored !== digest) throw corrupt('checksum mismatch');
     if (!Buffer.from(end).equals(END) || r.pos !== r.size) throw corrupt('bad trailer');
-    return { header: h, lists, centroids };
+    ok = true;
+    return { header: h, lists, centroids, fd };
   } finally {
-    closeSync(fd);
+    if (!ok) closeSync(fd);
   }
 }
 
