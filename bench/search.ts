@@ -61,6 +61,8 @@ const MODES: readonly SearchMode[] = ['lexical', 'semantic', 'hybrid'];
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 const MB = (b: number) => b / 2 ** 20;
+/** 1.5 GB (10^9 bytes) in MiB, the issue's memory target read strictly */
+const GB_1_5 = 1.5e9 / 2 ** 20;
 const rssMB = () => MB(process.memoryUsage().rss);
 const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
 function gc(): void {
@@ -503,7 +505,7 @@ export function renderReport(r: Report): string {
     `Server memory (a fresh process loading the lexical index, the model and the vector index from disk in ${secs(serve.load.lexicalS + serve.load.modelS + serve.load.vectorsS)}): ` +
       `RSS ${n0(serve.rss.loadedMB)} MiB loaded, ${n0(serve.rss.serverAfterQueriesMB)} MiB after all the queries below ` +
       `(${n0(serve.rss.afterQueriesMB)} MiB before dropping the benchmark's own phrase-text cache and doc offsets; peak ${n0(serve.rss.peakMB)} MiB). ` +
-      `Parts: lexical ${n0(serve.parts.lexicalSegmentsMB + serve.parts.lexicalArraysMB)} MiB, vectors ${n0(serve.parts.vectorsMB)} MiB, model file ${n0(serve.parts.modelFileMB)} MiB, JS heap ${n0(serve.rss.heapUsedMB)} MiB.`,
+      `Parts: lexical ${n0(serve.parts.lexicalSegmentsMB + serve.parts.lexicalArraysMB)} MiB, vectors ${n0(serve.parts.vectorsMB)} MiB in memory (their codes, ${mbs(embed.fileBytes)}, are read from the index file as lists are scanned), model file ${n0(serve.parts.modelFileMB)} MiB, JS heap ${n0(serve.rss.heapUsedMB)} MiB.`,
   );
   out.push('');
   const runs = serve.modes.lexical!.classes.common?.runs ?? 0;
@@ -553,7 +555,7 @@ export function renderReport(r: Report): string {
   const server = serve.rss.serverAfterQueriesMB ?? serve.rss.afterQueriesMB;
   out.push(
     // this process holds the search indexes only; the whole server (HTTP, SQLite, caches) is measured by running it (README)
-    `| server memory ≤ 1.5 GB (1,536 MiB) with everything loaded | ${n0(server)} MiB RSS after the queries (${n0(serve.rss.loadedMB)} MiB just loaded), the search indexes alone | ${server <= 1536 ? `search alone within it, ${n0(1536 - server)} MiB left for the rest of the server: measure the server itself` : '**not met** by search alone'} |`,
+    `| server memory ≤ 1.5 GB (1,431 MiB) with everything loaded | ${n0(server)} MiB RSS after the queries (${n0(serve.rss.loadedMB)} MiB just loaded), the search indexes alone | ${server <= GB_1_5 ? `search alone within it, ${n0(GB_1_5 - server)} MiB left for the rest of the server: the whole server is measured by npm run bench:server` : '**not met** by search alone'} |`,
   );
   return out.join('\n');
 }

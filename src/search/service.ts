@@ -47,7 +47,10 @@ const EMBED_BATCH = 512;
 /** Commit the lexical index after this many changes or this long. */
 const COMMIT_CHANGES = 20_000;
 const COMMIT_MS = 30_000;
+/** Save the vector index (when it changed) at most this often... */
 const SAVE_VECTORS_MS = 60_000;
+/** ... or sooner, once this many bytes of vector codes wait in memory for the next save */
+const SAVE_VECTORS_BYTES = 64 * 2 ** 20;
 /** How often a server checks whether the built-in model should change. */
 const MODEL_CHECK_MS = 10 * 60_000;
 
@@ -341,7 +344,8 @@ export class SearchService {
   private async saveVectors(force = false): Promise<void> {
     const sem = this.semantic;
     if (!sem || !this.writer || !sem.vectors.unsaved) return;
-    if (!force && Date.now() - this.lastSave < SAVE_VECTORS_MS) return;
+    // Saving moves the codes out of the heap: do it early when many are waiting (a first embedding, a retraining).
+    if (!force && Date.now() - this.lastSave < SAVE_VECTORS_MS && sem.vectors.unsavedCodeBytes < SAVE_VECTORS_BYTES) return;
     this.lastSave = Date.now();
     await sem.vectors.save();
   }
@@ -418,6 +422,8 @@ export class SearchService {
       segments: s.segments.length,
       lexicalMB: +((s.segmentBytes + s.arrayBytes) / 1e6).toFixed(1),
       semantic: this.semantic ? { provider: this.semantic.provider.id, vectors: this.semantic.vectors.size, position: this.semantic.vectors.coveredChangeSeq } : null,
+      /** whether semantic search is configured at all (semantic is null while it starts, and when it is off) */
+      semanticConfigured: this.embeddingsConfig !== null,
       writer: this.writer,
     };
   }

@@ -32,8 +32,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.get('/healthz', async (c) => {
     const papers = await countPapers(deps.store);
+    // How far search has caught up with the catalog (a first start after a bulk import embeds for minutes).
+    const st = deps.search.status();
+    const semantic = st.semantic as { provider: string; vectors: number } | null;
     c.header('Cache-Control', 'no-store');
-    return c.json({ status: 'ok', database: deps.store.dialect, papers });
+    const state = semantic ? 'ready' : st.semanticConfigured ? 'starting' : 'off';
+    return c.json({ status: 'ok', database: deps.store.dialect, papers, search: { indexed: st.papers, semantic: state, embedded: semantic?.vectors ?? null, provider: semantic?.provider ?? null } });
   });
   staticRoutes(app);
   apiRoutes(app, deps);

@@ -120,6 +120,20 @@ for (const engine of ENGINES) {
       await t?.cleanup();
     });
 
+    test('/healthz: the database, the papers and how far search has caught up, never cached', { skip }, async () => {
+      const r = await app.request('/healthz');
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('cache-control'), 'no-store');
+      const body = (await r.json()) as { status: string; database: string; papers: number; search: { indexed: number; semantic: string; embedded: number | null; provider: string | null } };
+      assert.equal(body.status, 'ok');
+      assert.equal(body.database, engine);
+      assert.ok(body.papers > 50, `the sample's papers (${body.papers})`);
+      assert.equal(body.search.indexed, body.papers, 'the lexical index holds every paper');
+      const semantic = search.status().semantic as { vectors: number } | null;
+      assert.equal(body.search.embedded, semantic ? semantic.vectors : null);
+      assert.equal(body.search.semantic, semantic ? 'ready' : search.status().semanticConfigured ? 'starting' : 'off');
+    });
+
     test('0704.0001: title, authors, DOI, journal-ref, report-no, versions with dates, categories', { skip }, async () => {
       const html = await page('/papers/0704.0001');
       assert.ok(html.includes('<title>Calculation of prompt diphoton production cross sections at Tevatron and LHC energies · Daily Papers</title>'));

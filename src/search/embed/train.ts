@@ -85,8 +85,10 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
   const stemIds = new Map<string, number>();
   const stems: string[] = [];
   let df = new Uint32Array(1024);
-  const post = new Growable();
-  const docPtr: number[] = [0];
+  // The big structures are `let`: they are dropped (set to null) as soon as they are no longer
+  // needed, so that training in a serving process stays well below the server's memory budget.
+  let post: Growable | null = new Growable();
+  let docPtr: number[] | null = [0];
   const acronyms = new AcronymMiner();
   let tokens = 0;
   const wordIds = new WordTable((w) => {
@@ -171,8 +173,12 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
     for (let p = start; p < nnz; p++) values[p] = (values[p] as number) * inv;
     indptr[d + 1] = nnz;
   }
-  const x: Csr = { rows: nDocs, cols: m, indptr, indices: indices.subarray(0, nnz), values: values.subarray(0, nnz) };
+  let x: Csr | null = { rows: nDocs, cols: m, indptr, indices: indices.subarray(0, nnz), values: values.subarray(0, nnz) };
   progress('matrix', { docs: nDocs, terms: m, nonzeros: nnz });
+  // What the mean vector (step 7) needs of the documents, kept compactly: the postings go now.
+  const meanDocs = meanSample(post, docPtr, remap, idf, nDocs);
+  post = null;
+  docPtr = null;
 
   // 4. Truncated SVD: term vectors V Σ^p. On a large vocabulary, the SVD sees only the most
   // frequent `svdTerms` terms (the vocabulary is sorted by df), and every term's vector is then
@@ -192,6 +198,7 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
     progress('svd', { step: 'fold-in' });
     svd = { v: foldIn(x, svd.v, svd.sigma, k, anchors), sigma: svd.sigma };
   }
+  x = null;
   const p = opts.sigmaPower ?? 0.25;
   const vec = new Float32Array(m * dims);
   let rank = 0;
@@ -204,6 +211,7 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
       }
     }
   }
+  svd = null;
   progress('svd', { rank });
 
   // 5. The expansion table: WordNet relations and the corpus's acronyms, onto vocabulary terms.
@@ -212,13 +220,14 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
   let factor: ((self: number, t: number) => number) | null = null;
   const floor = opts.senseFloor ?? 0.3;
   if (wordnet !== false && m > 0 && floor < 1) {
-    const unit = unitRows(vec, m, dims);
+    const inv = inverseNorms(vec, m, dims);
     const full = opts.senseCosine ?? 0.3;
     // a related word the corpus uses in other contexts than the word itself probably belongs to a
     // sense this corpus does not use: its weight shrinks toward `floor`
     factor = (self, t) => {
       let c = 0;
-      for (let j = 0; j < dims; j++) c += (unit[self * dims + j] as number) * (unit[t * dims + j] as number);
+      for (let j = 0; j < dims; j++) c += (vec[self * dims + j] as number) * (vec[t * dims + j] as number);
+      c *= (inv[self] as number) * (inv[t] as number);
       return floor + (1 - floor) * Math.min(1, Math.max(0, c / full));
     };
   }
@@ -293,7 +302,7 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
     mean: new Float32Array(dims),
     expansions,
   };
-  model.mean = meanVector({ ...model, params: { ...params, center: false }, hash: '' }, x, post, docPtr, remap);
+  model.mean = meanVector({ ...model, params: { ...params, center: false }, hash: '' }, meanDocs);
   model.stats.trainMs = Date.now() - started;
   const done = { ...model, hash: modelHash(model) };
   progress('done', { ms: model.stats.trainMs, terms: m, rank });
@@ -547,13 +556,13 @@ function foldIn(x: Csr, va: Float32Array, sigma: Float64Array, k: number, anchor
 }
 
 /** Row-normalized copy of a row-major matrix. */
-function unitRows(vec: Float32Array, m: number, dims: number): Float32Array {
-  const out = new Float32Array(m * dims);
+/** 1/‖row‖ of each of the m rows (0 for a zero row): cosines without a normalized copy of the matrix. */
+function inverseNorms(vec: Float32Array, m: number, dims: number): Float64Array {
+  const out = new Float64Array(m);
   for (let t = 0; t < m; t++) {
     let s = 0;
     for (let j = 0; j < dims; j++) s += (vec[t * dims + j] as number) ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = 0; j < dims; j++) out[t * dims + j] = (vec[t * dims + j] as number) * inv;
+    out[t] = s > 0 ? 1 / Math.sqrt(s) : 0;
   }
   return out;
 }
@@ -572,23 +581,25 @@ function retrofit(vec: Float32Array, m: number, dims: number, termIds: Map<strin
     }
     if (sum > 0) neighbours[t] = list.map(([n, w]) => [n, (strength * w) / sum]);
   });
+  // The original unit vectors are vec's rows times inv[t] (vec is only written at the end): no copy.
   const norms = new Float64Array(m);
-  const orig = new Float32Array(vec.length);
+  const inv = new Float64Array(m);
+  const cur = new Float32Array(vec.length);
   for (let t = 0; t < m; t++) {
     let s = 0;
     for (let j = 0; j < dims; j++) s += (vec[t * dims + j] as number) ** 2;
     norms[t] = Math.sqrt(s);
-    const inv = s > 0 ? 1 / norms[t]! : 0;
-    for (let j = 0; j < dims; j++) orig[t * dims + j] = (vec[t * dims + j] as number) * inv;
+    inv[t] = s > 0 ? 1 / norms[t]! : 0;
+    for (let j = 0; j < dims; j++) cur[t * dims + j] = (vec[t * dims + j] as number) * inv[t]!;
   }
-  const cur = Float32Array.from(orig);
   const next = new Float64Array(dims);
   for (let round = 0; round < 10; round++) {
     for (let t = 0; t < m; t++) {
       const list = neighbours[t];
       if (!list) continue;
       let total = 1;
-      for (let j = 0; j < dims; j++) next[j] = orig[t * dims + j] as number;
+      const f = inv[t] as number;
+      for (let j = 0; j < dims; j++) next[j] = Math.fround((vec[t * dims + j] as number) * f);
       for (const [n, w] of list) {
         total += w;
         for (let j = 0; j < dims; j++) next[j] = (next[j] as number) + w * (cur[n * dims + j] as number);
@@ -604,19 +615,51 @@ function retrofit(vec: Float32Array, m: number, dims: number, termIds: Map<strin
   }
 }
 
-/** Mean of the normalized document vectors of (a sample of) the training documents, as the embedder computes them. */
-function meanVector(model: BuiltinModel, x: Csr, post: Growable, docPtr: number[], remap: Int32Array): Float32Array {
-  const dims = model.dims;
-  const mean = new Float64Array(dims);
-  const acc = new Float64Array(dims);
-  const step = Math.max(1, Math.floor(x.rows / MEAN_SAMPLE));
+/** A sample of the training documents as (vocabulary term, tf-idf weight) lists, for the mean vector. */
+interface MeanDocs {
+  /** document i's entries are [ptr[i], ptr[i + 1]) */
+  ptr: Uint32Array;
+  terms: Uint32Array;
+  /** float64, so the mean is computed exactly as from the postings */
+  weights: Float64Array;
+}
+
+/** Every `step`-th document (about MEAN_SAMPLE of them), its out-of-vocabulary stems left out. */
+function meanSample(post: Growable, docPtr: number[], remap: Int32Array, idf: Float32Array, nDocs: number): MeanDocs {
+  const step = Math.max(1, Math.floor(nDocs / MEAN_SAMPLE));
+  const picked: number[] = [];
+  let size = 0;
+  for (let d = 0; d < nDocs; d += step) {
+    picked.push(d);
+    size += (docPtr[d + 1] as number) - (docPtr[d] as number);
+  }
+  const ptr = new Uint32Array(picked.length + 1);
+  const terms = new Uint32Array(size);
+  const weights = new Float64Array(size);
   let n = 0;
-  for (let d = 0; d < x.rows; d += step) {
-    acc.fill(0);
+  picked.forEach((d, i) => {
     for (let p = docPtr[d] as number; p < (docPtr[d + 1] as number); p++) {
       const t = remap[post.ids[p] as number] as number;
       if (t < 0) continue;
-      const w = (1 + Math.log(post.counts[p] as number)) * (model.idf[t] as number) * (model.scales[t] as number);
+      terms[n] = t;
+      weights[n++] = (1 + Math.log(post.counts[p] as number)) * (idf[t] as number);
+    }
+    ptr[i + 1] = n;
+  });
+  return { ptr, terms: terms.subarray(0, n), weights: weights.subarray(0, n) };
+}
+
+/** Mean of the normalized document vectors of a sample of the training documents, as the embedder computes them. */
+function meanVector(model: BuiltinModel, docs: MeanDocs): Float32Array {
+  const dims = model.dims;
+  const mean = new Float64Array(dims);
+  const acc = new Float64Array(dims);
+  let n = 0;
+  for (let d = 0; d + 1 < docs.ptr.length; d++) {
+    acc.fill(0);
+    for (let p = docs.ptr[d] as number; p < (docs.ptr[d + 1] as number); p++) {
+      const t = docs.terms[p] as number;
+      const w = (docs.weights[p] as number) * (model.scales[t] as number);
       for (let j = 0; j < dims; j++) acc[j] = (acc[j] as number) + w * (model.vectors[t * dims + j] as number);
     }
     let norm = 0;

@@ -101,6 +101,11 @@ export class PaperVectorIndex implements VectorIndex {
     return this.ivf.memoryBytes;
   }
 
+  /** Bytes of vector codes in memory that the next save moves to the file (after training: all of them). */
+  get unsavedCodeBytes(): number {
+    return this.ivf.unsavedCodeBytes;
+  }
+
   /** Whether changes were made since the last save. */
   get unsaved(): boolean {
     return this.dirty;

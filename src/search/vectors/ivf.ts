@@ -337,6 +337,13 @@ export class IvfIndex {
     return b;
   }
 
+  /** Bytes of codes held in memory, not yet in the index file (what the next save moves out of the heap). */
+  get unsavedCodeBytes(): number {
+    let n = 0;
+    for (const l of this.lists) n += l.count - l.base;
+    return n * this.stride;
+  }
+
   has(seq: number): boolean {
     return seq >= 0 && seq < this.listOf.length && this.listOf[seq]! >= 0;
   }
