@@ -105,11 +105,13 @@ async function main(): Promise<void> {
   const pid = child.pid!;
   let exited = false;
   child.on('exit', () => (exited = true));
-  let peakKb = 0;
+  // Peak RSS of each phase, as /healthz last described it.
+  let phase = 'starting';
+  const peaks = new Map<string, number>();
   const sampler = setInterval(() => {
     const m = memoryOf(pid);
-    if (m && m.rss > peakKb) peakKb = m.rss;
-  }, 1000);
+    if (m && m.rss > (peaks.get(phase) ?? 0)) peaks.set(phase, m.rss);
+  }, 250);
 
   try {
     // Ready: every paper in the lexical index and, when semantic search is on, embedded.
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
       if (Date.now() - started > Number(values['ready-timeout']) * 1000) throw new Error('the server did not catch up in time');
       h = await health();
       if (h) {
+        phase = h.search.indexed < h.papers ? 'indexing' : h.search.semantic === 'starting' ? 'model' : h.search.embedded !== null && h.search.embedded < h.papers ? 'embedding' : phase;
         const line = `papers ${h.papers}, indexed ${h.search.indexed}, semantic ${h.search.semantic}, embedded ${h.search.embedded ?? '-'}, RSS ${MiB(memoryOf(pid)?.rss ?? 0).toFixed(0)} MiB`;
         if (line !== last && Date.now() % 30_000 < 2_100) log(line);
         last = line;
@@ -128,10 +131,12 @@ async function main(): Promise<void> {
       await sleep(2000);
     }
     const readyS = (Date.now() - started) / 1000;
-    const catchUpPeakMiB = MiB(peakKb);
+    const catchUpPeakMiB = MiB(Math.max(0, ...peaks.values()));
+    const phasePeaks = Object.fromEntries([...peaks].map(([k, v]) => [k, Math.round(MiB(v))]));
+    phase = 'serving';
     await sleep(5000);
     const readyMiB = MiB(memoryOf(pid)!.rss);
-    log(`ready in ${readyS.toFixed(0)} s (${h.papers} papers, provider ${h.search.provider ?? 'none'}): RSS ${readyMiB.toFixed(0)} MiB, peak so far ${catchUpPeakMiB.toFixed(0)} MiB`);
+    log(`ready in ${readyS.toFixed(0)} s (${h.papers} papers, provider ${h.search.provider ?? 'none'}): RSS ${readyMiB.toFixed(0)} MiB, peak so far ${catchUpPeakMiB.toFixed(0)} MiB ${JSON.stringify(phasePeaks)}`);
 
     const mix = await requestMix(dbUrl, Number(values.papers));
     const rounds = Number(values.rounds);
@@ -160,7 +165,7 @@ async function main(): Promise<void> {
       papers: h.papers,
       provider: h.search.provider,
       readyS,
-      rssMiB: { catchUpPeak: catchUpPeakMiB, ready: readyMiB, afterRequests: MiB(after.rss), highWater: MiB(after.hwm) },
+      rssMiB: { catchUpPeak: catchUpPeakMiB, phasePeaks, ready: readyMiB, afterRequests: MiB(after.rss), highWater: MiB(after.hwm) },
       requests: { count: queue.length, distinct: mix.length, seconds: requestsS, statuses: Object.fromEntries(statuses), p50ms: latencies[Math.floor(latencies.length / 2)], p99ms: latencies[Math.floor(latencies.length * 0.99)] },
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavg: loadavg() },
       at: new Date().toISOString(),
@@ -174,6 +179,7 @@ async function main(): Promise<void> {
         '|---|---|---|---|---|---|',
         `| ${n0(h.papers)} papers (${h.search.provider ?? 'lexical only'}) | ${n0(readyS)} s | ${n0(catchUpPeakMiB)} MiB | ${n0(readyMiB)} MiB | ${n0(MiB(after.rss))} MiB | ${n0(MiB(after.hwm))} MiB |`,
         '',
+        `Peak RSS by phase before ready (MiB, sampled every 250 ms): ${JSON.stringify(phasePeaks)}.`,
         `${ok} of ${queue.length} requests answered 200 (${JSON.stringify(Object.fromEntries(statuses))}), p50 ${result.requests.p50ms?.toFixed(1)} ms, p99 ${result.requests.p99ms?.toFixed(1)} ms at concurrency ${values.concurrency}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
         '',
       ].join('\n'),

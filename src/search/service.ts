@@ -25,13 +25,13 @@ import type { Store } from '../db/connect.js';
 import { logger } from '../log.js';
 import { errorMessage, UserError } from '../errors.js';
 import { LexicalIndex, type LexicalChange } from './lexical/index.js';
-import { openVectorIndex, VectorIndexError, type PaperVectorIndex } from './vectors/index.js';
+import { openVectorIndex, PaperVectorIndex, VectorIndexError } from './vectors/index.js';
 import { readChanges, dayNumber } from './changes.js';
 import { lexicalDir, vectorsDir } from './paths.js';
 import { runSearch, similarTo, type SearchEngines, type SearchMode, type SearchOutcome, type SearchRequest, type SemanticEngine } from './engine.js';
 import { DEFAULT_FUSION, type FusionWeights } from './fusion.js';
-import { ensureModel, latestGeneration, TRAIN_MAX_DOCS } from './models.js';
-import { BuiltinProvider, shouldRetrain } from './embed/builtin.js';
+import { ensureModel, latestGeneration, TRAIN_MAX_DOCS, trainingDocs } from './models.js';
+import { BuiltinProvider, shouldRetrain, type TrainDoc } from './embed/builtin.js';
 import { createProvider, paperText, readEmbeddingConfig, type ClosableProvider, type EmbeddingConfig } from './embed/index.js';
 import { tokenize } from './lexical/analyzer.js';
 import type { Scored } from './types.js';
@@ -54,6 +54,9 @@ const SAVE_VECTORS_BYTES = 64 * 2 ** 20;
 /** How often a server checks whether the built-in model should change. */
 const MODEL_CHECK_MS = 10 * 60_000;
 
+/** Semantic search as the service runs it: the provider and the vector index it fills. */
+type Semantic = SemanticEngine & { vectors: PaperVectorIndex; provider: ClosableProvider };
+
 export interface SearchServiceOptions {
   /** the instance's search directory (paths.ts searchRoot) */
   root: string;
@@ -69,9 +72,11 @@ export class SearchService {
   readonly lexical: LexicalIndex;
   /** whether this process writes the index directory (else it tails in memory) */
   readonly writer: boolean;
-  private semantic: (SemanticEngine & { vectors: PaperVectorIndex; provider: ClosableProvider }) | null = null;
+  private semantic: Semantic | null = null;
   private semanticReady: Promise<void> = Promise.resolve();
   private embeddingsConfig: EmbeddingConfig | null = null;
+  /** when trainVectorsAhead last looked at each vector index */
+  private trainAheadChecked = new WeakMap<PaperVectorIndex, number>();
   /** generation of the stored built-in model in use (0: none) */
   private generation = 0;
   private lastModelCheck = Date.now();
@@ -307,6 +312,39 @@ export class SearchService {
     }
   }
 
+  /**
+   * Before a big embedding (a first start after a bulk import, a new model over a large
+   * catalog): the vector index learns its lists from a sample of papers spread over the catalog,
+   * for the catalog's size. Otherwise it would retrain itself at each 4× growth on the way
+   * (20 k, 80 k, 320 k, 1.28 M vectors), the last ones holding a third of a gigabyte of codes in
+   * memory at once. Checked once per vector index, then every MODEL_CHECK_MS (a bulk import while
+   * serving).
+   */
+  private async trainVectorsAhead(sem: Semantic): Promise<void> {
+    if ((this.trainAheadChecked.get(sem.vectors) ?? -Infinity) > Date.now() - MODEL_CHECK_MS) return;
+    this.trainAheadChecked.set(sem.vectors, Date.now());
+    const papers = await countPapers(this.store);
+    if (!sem.vectors.wouldRetrainAt(papers)) return;
+    const want = PaperVectorIndex.sampleSizeFor(papers);
+    log.info('training the vector index on a sample of the catalog before embedding it', { papers, sample: want });
+    const started = Date.now();
+    const store = this.store;
+    const self = this;
+    async function* batches(): AsyncGenerator<Float32Array[]> {
+      let batch: TrainDoc[] = [];
+      for await (const doc of trainingDocs(store, want)) {
+        if (self.closed || self.semantic !== sem) return;
+        batch.push(doc);
+        if (batch.length < EMBED_BATCH) continue;
+        yield await sem.provider.embed(batch.map(paperText), 'document');
+        batch = [];
+      }
+      if (batch.length > 0) yield await sem.provider.embed(batch.map(paperText), 'document');
+    }
+    const used = await sem.vectors.trainFor(batches(), papers);
+    log.info('vector index trained', { sample: used, lists: sem.vectors.lists, seconds: Math.round((Date.now() - started) / 1000) });
+  }
+
   /** Embeds up to `budget` changes into the vector index. */
   async catchUpVectors(budget: number): Promise<number> {
     const sem = this.semantic;
@@ -314,6 +352,7 @@ export class SearchService {
     this.embedding = true;
     let applied = 0;
     try {
+      await this.trainVectorsAhead(sem);
       while (applied < budget && !this.closed) {
         const batch = await readChanges(this.store, sem.vectors.coveredChangeSeq, EMBED_BATCH);
         if (batch.changes.length === 0) break;

@@ -32,7 +32,7 @@
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Scored, VectorIndex } from '../types.js';
-import { IvfIndex } from './ivf.js';
+import { IvfIndex, listsFor, quantize, sampleSizeFor } from './ivf.js';
 import { INDEX_FILE, VectorIndexFileError, ensureDir, readIndexFile, readIndexHeader, removeStaleTemps, writeIndexFile, type VectorFileHeader } from './store.js';
 
 export { TRAIN_MIN, listsFor, probesFor } from './ivf.js';
@@ -149,6 +149,46 @@ export class PaperVectorIndex implements VectorIndex {
   /** Whether the lists should be retrained (the index grew 4× since): call `train()` at a quiet moment. */
   get needsTraining(): boolean {
     return this.ivf.needsTraining;
+  }
+
+  /** Whether growing to `size` vectors would retrain the lists on the way (so `trainFor` first is worth it). */
+  wouldRetrainAt(size: number): boolean {
+    return this.ivf.wouldRetrainAt(size);
+  }
+
+  /** How many sample vectors `trainFor(…, size)` uses. */
+  static sampleSizeFor(size: number): number {
+    return sampleSizeFor(listsFor(size));
+  }
+
+  /**
+   * Before embedding a large catalog: trains the lists for `size` vectors on a sample of them
+   * (vectors of papers spread evenly over the catalog, up to `sampleSizeFor(size)` are used), so
+   * the embedding puts each vector straight into its final list and saves move them to the file
+   * as it goes, with no retraining (which holds every code in memory at once) on the way. Returns
+   * the vectors used.
+   */
+  async trainFor(batches: AsyncIterable<readonly Float32Array[]> | Iterable<readonly Float32Array[]>, size: number): Promise<number> {
+    const cap = PaperVectorIndex.sampleSizeFor(size);
+    const stride = this.ivf.stride;
+    const codes = new Int8Array(cap * stride);
+    const factors = new Float32Array(cap);
+    let n = 0;
+    outer: for await (const batch of batches) {
+      for (const v of batch) {
+        if (n === cap) break outer;
+        if (v.length !== this.dims) throw new RangeError(`vector has ${v.length} dimensions, the index ${this.dims}`);
+        try {
+          factors[n] = quantize(v, this.dims, stride, codes, n * stride);
+          n++;
+        } catch {
+          // a paper with no direction (no known word) tells nothing about the clusters
+        }
+      }
+    }
+    this.ivf.trainFor({ codes: codes.subarray(0, n * stride), factors: factors.subarray(0, n) }, size);
+    this.dirty = true;
+    return n;
   }
 
   /** Re-clusters the lists for the current size (synchronous; ~2 s per million vectors). */

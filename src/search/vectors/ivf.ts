@@ -34,6 +34,11 @@ const CHUNK = 4096;
 /** Groups whose lists a new vector is compared with. */
 const ASSIGN_GROUPS = 3;
 
+/** Vectors a training samples for `nlist` lists: ~48 a list, at least 10,000. */
+export function sampleSizeFor(nlist: number): number {
+  return Math.max(nlist * 48, 10_000);
+}
+
 export function strideFor(dims: number): number {
   return Math.ceil(dims / 16) * 16;
 }
@@ -524,6 +529,11 @@ export class IvfIndex {
     return this.count >= TRAIN_MIN && this.count >= RETRAIN_GROWTH * this.trainedSize;
   }
 
+  /** Whether an index of `size` vectors would be retrained (what `trainFor` ahead of a big embedding avoids). */
+  wouldRetrainAt(size: number): boolean {
+    return size >= TRAIN_MIN && size >= RETRAIN_GROWTH * Math.max(this.count, this.trainedSize);
+  }
+
   /**
    * (Re)clusters the vectors into `listsFor(size)` lists and moves every vector to its list.
    * Synchronous: ~2 s per million vectors at 256 dimensions (bench/vectors.ts); upsert calls it
@@ -537,10 +547,35 @@ export class IvfIndex {
     }
     const random = rng(this.seed++);
     nlist = Math.min(nlist, Math.floor(this.count / 4));
-    const groups = Math.max(1, Math.round(Math.sqrt(nlist)));
     // A sample: ~48 vectors per list, at most the whole index.
-    const sample = this.sample(Math.min(this.count, Math.max(nlist * 48, 10_000)), random);
+    const sample = this.sample(Math.min(this.count, sampleSizeFor(nlist)), random);
+    this.setCentroids(this.centroidsOf(sample, nlist, random));
+    this.redistribute();
+    this.trainedSize = this.count;
+  }
+
+  /**
+   * Trains the lists for an index that will hold `size` vectors, on `sample` (int8 codes as
+   * `quantize` makes them, and their factors): vectors spread over what the index will hold,
+   * e.g. papers picked evenly from the catalog before embedding all of it. Vectors already in the
+   * index move to their new lists. Meant for a big first embedding: the vectors then go straight
+   * into their final lists, and no retraining (which holds every code in memory at once) happens
+   * until the index outgrows `size` four times.
+   */
+  trainFor(sample: { codes: Int8Array; factors: Float32Array }, size: number): void {
+    const n = sample.factors.length;
+    if (sample.codes.length !== n * this.stride) throw new RangeError('trainFor: one code of stride bytes per factor');
+    const nlist = Math.min(listsFor(size), Math.floor(n / 4));
+    if (nlist <= 1) return;
+    this.setCentroids(this.centroidsOf(sample, nlist, rng(this.seed++)));
+    this.redistribute();
+    this.trainedSize = Math.max(size, this.count);
+  }
+
+  /** Hierarchical spherical k-means centroids for `nlist` lists from a sample. */
+  private centroidsOf(sample: { codes: Int8Array; factors: Float32Array }, nlist: number, random: () => number): Centroids {
     const sampleSize = sample.factors.length;
+    const groups = Math.max(1, Math.round(Math.sqrt(nlist)));
     const stride = this.stride;
     // Groups: k-means over the sample.
     const g = kmeans(sample.codes, sample.factors, sampleSize, groups, this.dims, stride, 8, random);
@@ -574,8 +609,13 @@ export class IvfIndex {
       factors.set(p.factors, at);
       at += p.factors.length;
     }
-    this.setCentroids({ codes, factors, groupCodes: g.codes, groupFactors: g.factors, groupStart });
-    // Move every vector to its new list (in memory until the next save), freeing each old list once emptied.
+    return { codes, factors, groupCodes: g.codes, groupFactors: g.factors, groupStart };
+  }
+
+  /** Moves every vector to its list under the current centroids (in memory until the next save), freeing each old list once emptied. */
+  private redistribute(): void {
+    const stride = this.stride;
+    const total = this.centroids!.factors.length;
     const old = this.lists;
     this.lists = Array.from({ length: total }, () => new List(stride));
     const block = new Int8Array(CHUNK * stride);
@@ -599,7 +639,6 @@ export class IvfIndex {
     this.closeFile();
     // Trim the growth slack to a little room for inserts.
     for (const l of this.lists) if (l.capacity > l.count + SLACK(l.count)) l.resize(l.count + SLACK(l.count));
-    this.trainedSize = this.count;
   }
 
   /** Installs centroids (training, loading). */
