@@ -329,11 +329,11 @@ export class SearchService {
     log.info('training the vector index on a sample of the catalog before embedding it', { papers, sample: want });
     const started = Date.now();
     const store = this.store;
-    const self = this;
+    const stale = () => this.closed || this.semantic !== sem;
     async function* batches(): AsyncGenerator<Float32Array[]> {
       let batch: TrainDoc[] = [];
       for await (const doc of trainingDocs(store, want)) {
-        if (self.closed || self.semantic !== sem) return;
+        if (stale()) return;
         batch.push(doc);
         if (batch.length < EMBED_BATCH) continue;
         yield await sem.provider.embed(batch.map(paperText), 'document');

@@ -262,6 +262,7 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
   // 6. Retrofitting: each vocabulary term moves toward its WordNet neighbours in the vocabulary.
   const strength = opts.retrofit ?? 1;
   if (strength > 0 && m > 0) retrofit(vec, m, dims, termIds, expansions, strength);
+  progress('retrofit');
 
   // 7. Quantize, then the mean document vector with the final model.
   const scales = new Float32Array(m);
@@ -302,6 +303,7 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
     mean: new Float32Array(dims),
     expansions,
   };
+  progress('quantized');
   model.mean = meanVector({ ...model, params: { ...params, center: false }, hash: '' }, meanDocs);
   model.stats.trainMs = Date.now() - started;
   const done = { ...model, hash: modelHash(model) };
