@@ -66,6 +66,18 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('a paper listed in more categories than one statement inserts gets every listing row', { skip }, async () => {
+      // SQLite inserts a paper's listing rows 8 to a statement
+      const many = Array.from({ length: 19 }, (_, i) => `math.X${String(i).padStart(2, '0')}`);
+      await upsertItems(t.store, [{ paper: paper({ id: '2508.00019', categories: many }) }], { calendar });
+      const rows = await t.store.db.selectFrom('paper_categories').selectAll().where('announce_day', '=', '2025-08-20').where('category', 'like', 'math.%').orderBy('category').execute();
+      assert.deepEqual(
+        rows.map((c) => [c.category, Number(c.is_primary)]),
+        many.map((c, i) => [c, i === 0 ? 1 : 0]),
+      );
+      await deletePapers(t.store, ['2508.00019']);
+    });
+
     test('importing the same record again changes nothing and never duplicates', { skip }, async () => {
       const stats = await upsertItems(t.store, [{ paper: paper() }, { paper: paper() }], { calendar });
       assert.equal(stats.inserted, 0);
