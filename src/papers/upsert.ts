@@ -219,8 +219,11 @@ function prepareSqlite(db: BetterSqlite3.Database) {
         imported_upvotes = excluded.imported_upvotes, imported_comments = excluded.imported_comments`,
     ),
     lastChange: db.prepare(`SELECT max(coalesce((SELECT max(change_seq) FROM papers), 0), coalesce((SELECT max(change_seq) FROM paper_tombstones), 0))`).pluck(),
-    insertCategory: db.prepare(
-      'INSERT OR IGNORE INTO paper_categories (category, announce_day, paper_seq, is_primary) VALUES (?, ?, ?, ?)',
+    /** a paper's listing rows in one statement: insertCategories[n − 1] inserts n rows (see insertCategoryRows) */
+    insertCategories: Array.from({ length: CATEGORY_ROWS_PER_STATEMENT }, (_, i) =>
+      db.prepare<unknown[]>(
+        `INSERT OR IGNORE INTO paper_categories (category, announce_day, paper_seq, is_primary) VALUES ${Array(i + 1).fill('(?, ?, ?, ?)').join(', ')}`,
+      ),
     ),
     deleteCategory: db.prepare('DELETE FROM paper_categories WHERE category = ? AND announce_day = ? AND paper_seq = ?'),
     state: db.prepare(
@@ -228,6 +231,29 @@ function prepareSqlite(db: BetterSqlite3.Database) {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
     ),
   };
+}
+
+/**
+ * Listing rows per statement. One statement for a paper's rows instead of one per row: a paper
+ * has ~2.5 categories, and the statement overhead was ~1 µs of the ~2.4 µs a row cost.
+ */
+const CATEGORY_ROWS_PER_STATEMENT = 8;
+
+/** Inserts a paper's listing rows, up to CATEGORY_ROWS_PER_STATEMENT a statement. */
+function insertCategoryRows(s: ReturnType<typeof prepareSqlite>, v: PaperValues, seq: number): void {
+  const keys = categoryKeys(v);
+  for (let i = 0; i < keys.length; i += CATEGORY_ROWS_PER_STATEMENT) {
+    const n = Math.min(CATEGORY_ROWS_PER_STATEMENT, keys.length - i);
+    const values: unknown[] = new Array(4 * n);
+    for (let j = 0; j < n; j++) {
+      const [c, day, primary] = keys[i + j]!;
+      values[4 * j] = c;
+      values[4 * j + 1] = day;
+      values[4 * j + 2] = seq;
+      values[4 * j + 3] = primary;
+    }
+    s.insertCategories[n - 1]!.run(values);
+  }
 }
 
 /** The insert statement's values, in its column order. */
@@ -261,7 +287,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
         const values = mergePaper(null, item.paper, opts.calendar);
         seq = Number(s.insert.run(insertValues(encode(values), now, ++change)).lastInsertRowid);
         inserted.add(id);
-        for (const [c, day, primary] of categoryKeys(values)) s.insertCategory.run(c, day, seq, primary);
+        insertCategoryRows(s, values, seq);
         stats.inserted++;
       } else {
         seq = row.seq;
@@ -271,7 +297,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
         else {
           s.update.run({ ...encode(after), seq, now, change: ++change });
           for (const [c, day] of categoryKeys(before)) s.deleteCategory.run(c, day, seq);
-          for (const [c, day, primary] of categoryKeys(after)) s.insertCategory.run(c, day, seq, primary);
+          insertCategoryRows(s, after, seq);
           stats.updated++;
         }
       }

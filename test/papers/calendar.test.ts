@@ -61,3 +61,36 @@ test('Eastern time on the days daylight saving time starts and ends', async () =
   assert.equal(announcementDay('2025-03-10T17:30:00Z'), '2025-03-11');
   assert.equal(announcementDay('2025-03-10T18:30:00Z'), '2025-03-12');
 });
+
+test('announcement days agree with the calendar rules worked on date texts, hour by hour over years and DST switches', async () => {
+  const { easternParts, addDays, isoWeekday } = await import('../../src/papers/calendar.js');
+  // the rules as written in calendar.ts's header, on YYYY-MM-DD texts (the former implementation)
+  const nextWeekday = (day: string) => {
+    let d = addDays(day, 1);
+    while (isoWeekday(d) > 5) d = addDays(d, 1);
+    return d;
+  };
+  const cal = { holidays: new Set(['2024-12-25', '2025-01-01', '2025-11-27', '2025-11-28']) };
+  const reference = (t: Date, c: { holidays: ReadonlySet<string> }) => {
+    const local = easternParts(t);
+    let day = local.date;
+    if (!(isoWeekday(day) <= 5 && local.hour < 14)) day = nextWeekday(day);
+    let listing = nextWeekday(day);
+    while (c.holidays.has(listing)) listing = nextWeekday(listing);
+    return listing;
+  };
+  let checked = 0;
+  // every 37 minutes from 2023 to 2026 (both DST switches of each year), as stored texts and as Dates
+  for (let ms = Date.UTC(2023, 0, 1); ms < Date.UTC(2026, 0, 1); ms += 37 * 60_000) {
+    const t = new Date(ms);
+    const iso = t.toISOString();
+    assert.equal(announcementDay(iso), reference(t, { holidays: new Set() }), iso);
+    assert.equal(announcementDay(t, cal), reference(t, cal), `${iso} with holidays`);
+    checked++;
+  }
+  assert.ok(checked > 40_000);
+  // before 1970 (negative day numbers): Thu 1969-12-25 10:00 EST → listed Fri 1969-12-26
+  assert.equal(announcementDay('1969-12-25T15:00:00.000Z'), '1969-12-26');
+  assert.throws(() => announcementDay('not a time'), RangeError);
+  assert.throws(() => announcementDay('2025-08-19T17:61:00.000Z'), RangeError);
+});

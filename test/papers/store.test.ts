@@ -66,6 +66,50 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('a paper listed in more categories than one statement inserts gets every listing row', { skip }, async () => {
+      // SQLite inserts a paper's listing rows 8 to a statement
+      const many = Array.from({ length: 19 }, (_, i) => `math.X${String(i).padStart(2, '0')}`);
+      await upsertItems(t.store, [{ paper: paper({ id: '2508.00019', categories: many }) }], { calendar });
+      const rows = await t.store.db.selectFrom('paper_categories').selectAll().where('announce_day', '=', '2025-08-20').where('category', 'like', 'math.%').orderBy('category').execute();
+      assert.deepEqual(
+        rows.map((c) => [c.category, Number(c.is_primary)]),
+        many.map((c, i) => [c, i === 0 ? 1 : 0]),
+      );
+      await deletePapers(t.store, ['2508.00019']);
+    });
+
+    test('a large batch: every paper keeps its own seq, listing rows, featured row and change order', { skip }, async () => {
+      // 40 papers, one featured, one named again later in the batch with a newer version
+      const id = (i: number) => `2507.${String(i).padStart(5, '0')}`;
+      const items: Parameters<typeof upsertItems>[1] = [];
+      for (let i = 1; i <= 40; i++) {
+        items.push({ paper: paper({ id: id(i), title: `Paper ${i}`, categories: i % 2 ? ['cs.LG'] : ['cs.CV', `stat.X${i}`] }) });
+        if (i === 20) items[items.length - 1]!.featured = { paperId: id(20), featuredAt: '2025-08-25T10:00:00.000Z', upvotes: 7 };
+        if (i === 30) items.push({ paper: paper({ id: id(5), title: 'Paper 5, v2', categories: ['cs.LG'], versions: [{ version: 1, submittedAt: '2025-08-19T01:02:03.000Z' }, { version: 2, submittedAt: '2025-08-26T01:02:03.000Z' }] }) });
+      }
+      const stats = await upsertItems(t.store, items, { calendar });
+      // (PostgreSQL merges a batch's records of a paper before writing it: one insert, no update)
+      assert.deepEqual(stats, { inserted: 40, updated: engine === 'sqlite' ? 1 : 0, unchanged: 0, featured: 1 });
+      const rows = await t.store.db.selectFrom('papers').select(['seq', 'id', 'title', 'version', 'change_seq']).where('id', 'like', '2507.%').orderBy('id').execute();
+      assert.equal(rows.length, 40);
+      for (const [k, r] of rows.entries()) assert.equal(r.title, k + 1 === 5 ? 'Paper 5, v2' : `Paper ${k + 1}`);
+      // seqs follow the items; on SQLite change numbers too, paper 5's update after paper 30
+      const bySeq = [...rows].sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.id);
+      assert.deepEqual(bySeq, rows.map((r) => r.id));
+      const change = (i: number) => Number(rows[i - 1]!.change_seq);
+      assert.ok(change(4) < change(6) && change(30) < change(31));
+      if (engine === 'sqlite') assert.ok(change(5) > change(30) && change(5) < change(31));
+      // listing rows point at their own paper
+      const seqOf = new Map(rows.map((r) => [r.id, Number(r.seq)]));
+      const cats = await t.store.db.selectFrom('paper_categories').select(['category', 'paper_seq']).where('paper_seq', 'in', [...seqOf.values()]).execute();
+      const want = rows.flatMap((r, k) => (k + 1 === 5 || (k + 1) % 2 ? [['cs.LG', Number(r.seq)]] : [['cs.CV', Number(r.seq)], [`stat.X${k + 1}`, Number(r.seq)]]));
+      const key = (x: Array<string | number>) => x.join(' ');
+      assert.deepEqual(cats.map((c) => key([c.category, Number(c.paper_seq)])).sort(), want.map(key).sort());
+      const featured = await t.store.db.selectFrom('featured').select(['paper_seq', 'imported_upvotes']).where('paper_seq', 'in', [...seqOf.values()]).execute();
+      assert.deepEqual(featured.map((f) => [Number(f.paper_seq), Number(f.imported_upvotes)]), [[seqOf.get(id(20))!, 7]]);
+      await deletePapers(t.store, rows.map((r) => r.id));
+    });
+
     test('importing the same record again changes nothing and never duplicates', { skip }, async () => {
       const stats = await upsertItems(t.store, [{ paper: paper() }, { paper: paper() }], { calendar });
       assert.equal(stats.inserted, 0);

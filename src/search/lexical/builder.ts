@@ -5,8 +5,8 @@
  * Speed is the point (a bulk import indexes ~20,000 papers/s on a worker thread, so ~30 µs of
  * CPU per paper). Two things make it cheap:
  * - TokenTable: an open-addressing hash table from raw token text to term id that is probed
- *   straight from the document string (FNV-1a hash computed while scanning, characters compared in
- *   place, ASCII lowercased on the fly), so a known token costs no string allocation, no
+ *   straight from the document string (FNV-1a hash and the packed characters computed while
+ *   scanning, ASCII lowercased on the fly), so a known token costs no string allocation, no
  *   stopword lookup and no stemming. Only a new token goes through the analyzer.
  * - Postings are appended to one flat stream (term id, packed field tfs) per doc; `freeze` counts,
  *   orders the distinct terms (only the terms new since the last freeze are sorted) and scatters
@@ -22,8 +22,12 @@ const INC_TITLE = 256;
 const INC_AUTHORS = 4096;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
-/** the term dictionary is dropped between buffers once it holds this many terms (bounds memory) */
-const TERM_DICT_RESET = 4_000_000;
+/**
+ * The term dictionary is dropped between buffers once it holds this many terms (bounds memory:
+ * the raw-token table's slots are 32 bytes, so 2 million terms' tokens hold as much as 4 million
+ * did in the former 16-byte slots).
+ */
+const TERM_DICT_RESET = 2_000_000;
 
 /** murmur3's finalizer: FNV-1a's low bits mix poorly, and the table indexes by them */
 function mix(h: number): number {
@@ -35,42 +39,81 @@ function mix(h: number): number {
 }
 
 /**
+ * The packed form of the token being looked up, set by whoever scanned it (packToken, or
+ * DocBuffer.field while scanning): its first 16 characters, a byte each, 4 to a word (words 0–3),
+ * and whether that is the whole token (word 4: 1 when it has at most 16 characters, none above
+ * U+00FF). Nearly every token is whole (99.96 % of the synthetic corpus's), so the table compares
+ * four integers in the slot instead of the token's characters in a string pool.
+ */
+const KEY = new Int32Array(5);
+/** Tokens of at most this many characters are kept whole in their slot. */
+const INLINE_CHARS = 16;
+
+/** Packs a token's characters into KEY (see there). */
+function packToken(s: string, start: number, len: number): void {
+  KEY.fill(0);
+  let whole = len <= INLINE_CHARS ? 1 : 0;
+  for (let k = 0; k < len && k < INLINE_CHARS; k++) {
+    let c = s.charCodeAt(start + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c > 255) whole = 0;
+    KEY[k >> 2]! |= (c & 255) << ((k & 3) << 3);
+  }
+  KEY[4] = whole;
+}
+
+/**
  * Raw token text → value (a term id, or −1 for a stopword), probed without allocating. A slot is
- * four int32 (hash, pool offset, length, value; length 0 = empty), so a probe touches one cache
- * line before comparing characters.
+ * eight int32 (hash, length, value, pool offset, then KEY's four words; length 0 = empty): two
+ * slots a cache line. A whole token (KEY[4]) is compared by its words alone (pool offset −1);
+ * another keeps its characters in the pool, compared after the words match. Measured on 300,000
+ * synthetic papers: ~7 µs a paper for the lookups, against ~16 µs when every token was compared
+ * character by character against the pool (a second memory access and a branch per character).
  */
 class TokenTable {
   private mask: number;
   private slots: Int32Array;
-  private pool = new Uint16Array(1 << 16);
+  private pool = new Uint16Array(1 << 10);
   private poolLen = 0;
   size = 0;
 
   constructor(bits = 16) {
     this.mask = (1 << bits) - 1;
-    this.slots = new Int32Array(4 << bits);
+    this.slots = new Int32Array(8 << bits);
   }
 
-  /** The value, or a negative miss code (< −1) to pass to insert. The token is s[start, start+len), lowercased as ASCII. */
+  /**
+   * The value, or a negative miss code (< −1) to pass to insert. The token is s[start, start+len),
+   * lowercased as ASCII, hashed h, packed in KEY.
+   */
   find(s: string, start: number, len: number, h: number): number {
     const slots = this.slots;
     const mask = this.mask;
+    const w0 = KEY[0]!;
+    const w1 = KEY[1]!;
+    const w2 = KEY[2]!;
+    const w3 = KEY[3]!;
     let i = mix(h) & mask;
     for (;;) {
-      const b = i << 2;
-      const l = slots[b + 2]!;
+      const b = i << 3;
+      const l = slots[b + 1]!;
       if (l === 0) return -2 - i;
-      if (l === len && slots[b] === h) {
-        const o = slots[b + 1]!;
-        const pool = this.pool;
-        let k = 0;
-        while (k < len) {
-          let c = s.charCodeAt(start + k);
-          if (c >= 65 && c <= 90) c += 32;
-          if (pool[o + k] !== c) break;
-          k++;
+      if (l === len && slots[b] === h && slots[b + 4] === w0 && slots[b + 5] === w1 && slots[b + 6] === w2 && slots[b + 7] === w3) {
+        const o = slots[b + 3]!;
+        // a whole token's slot matches only a whole token (equal tokens are both whole or not)
+        if (o < 0) {
+          if (KEY[4] === 1) return slots[b + 2]!;
+        } else if (KEY[4] === 0) {
+          const pool = this.pool;
+          let k = 0;
+          while (k < len) {
+            let c = s.charCodeAt(start + k);
+            if (c >= 65 && c <= 90) c += 32;
+            if (pool[o + k] !== c) break;
+            k++;
+          }
+          if (k === len) return slots[b + 2]!;
         }
-        if (k === len) return slots[b + 3]!;
       }
       i = (i + 1) & mask;
     }
@@ -78,37 +121,42 @@ class TokenTable {
 
   insert(miss: number, s: string, start: number, len: number, h: number, value: number): void {
     if (len === 0) return;
-    if (this.poolLen + len > this.pool.length) {
-      let cap = this.pool.length * 2;
-      while (cap < this.poolLen + len) cap *= 2;
-      const next = new Uint16Array(cap);
-      next.set(this.pool.subarray(0, this.poolLen));
-      this.pool = next;
+    const b = (-2 - miss) << 3;
+    let o = -1;
+    if (KEY[4] === 0) {
+      if (this.poolLen + len > this.pool.length) {
+        let cap = this.pool.length * 2;
+        while (cap < this.poolLen + len) cap *= 2;
+        const next = new Uint16Array(cap);
+        next.set(this.pool.subarray(0, this.poolLen));
+        this.pool = next;
+      }
+      o = this.poolLen;
+      for (let k = 0; k < len; k++) {
+        let c = s.charCodeAt(start + k);
+        if (c >= 65 && c <= 90) c += 32;
+        this.pool[o + k] = c;
+      }
+      this.poolLen += len;
     }
-    const o = this.poolLen;
-    for (let k = 0; k < len; k++) {
-      let c = s.charCodeAt(start + k);
-      if (c >= 65 && c <= 90) c += 32;
-      this.pool[o + k] = c;
-    }
-    this.poolLen += len;
-    const b = (-2 - miss) << 2;
-    this.slots[b] = h;
-    this.slots[b + 1] = o;
-    this.slots[b + 2] = len;
-    this.slots[b + 3] = value;
+    const slots = this.slots;
+    slots[b] = h;
+    slots[b + 1] = len;
+    slots[b + 2] = value;
+    slots[b + 3] = o;
+    slots.set(KEY.subarray(0, 4), b + 4);
     if (++this.size * 2 > this.mask + 1) this.rehash();
   }
 
   private rehash(): void {
     const old = this.slots;
     this.mask = this.mask * 2 + 1;
-    const slots = new Int32Array((this.mask + 1) << 2);
-    for (let b = 0; b < old.length; b += 4) {
-      if (old[b + 2] === 0) continue;
+    const slots = new Int32Array((this.mask + 1) << 3);
+    for (let b = 0; b < old.length; b += 8) {
+      if (old[b + 1] === 0) continue;
       let i = mix(old[b]!) & this.mask;
-      while (slots[(i << 2) + 2] !== 0) i = (i + 1) & this.mask;
-      slots.set(old.subarray(b, b + 4), i << 2);
+      while (slots[(i << 3) + 1] !== 0) i = (i + 1) & this.mask;
+      slots.set(old.subarray(b, b + 8), i << 3);
     }
     this.slots = slots;
   }
@@ -288,8 +336,17 @@ export class DocBuffer {
       const start = i;
       let h = FNV_OFFSET;
       let k = 0;
+      // KEY's words, packed as packToken does (ASCII: a character is its byte)
+      let w0 = 0;
+      let w1 = 0;
+      let w2 = 0;
+      let w3 = 0;
       do {
         if (k < MAX_TOKEN_LENGTH) h = Math.imul(h ^ c, FNV_PRIME);
+        if (k < 4) w0 |= c << (k << 3);
+        else if (k < 8) w1 |= c << ((k - 4) << 3);
+        else if (k < 12) w2 |= c << ((k - 8) << 3);
+        else if (k < 16) w3 |= c << ((k - 12) << 3);
         k++;
         i++;
         c = i < n ? text.charCodeAt(i) : 0;
@@ -298,6 +355,11 @@ export class DocBuffer {
       // a token running into a non-ASCII character is folded with the rest of the text
       if (c >= 128) return len + this.foldedField(text.slice(start), inc);
       const tlen = k < MAX_TOKEN_LENGTH ? k : MAX_TOKEN_LENGTH;
+      KEY[0] = w0;
+      KEY[1] = w1;
+      KEY[2] = w2;
+      KEY[3] = w3;
+      KEY[4] = tlen <= INLINE_CHARS ? 1 : 0;
       const id = this.textId(text, start, tlen, h);
       if (id >= 0) {
         len++;
@@ -315,6 +377,7 @@ export class DocBuffer {
     let len = 0;
     for (const t of tokenize(text)) {
       const h = hashString(t);
+      packToken(t, 0, t.length);
       const id = this.textId(t, 0, t.length, h);
       if (id >= 0) {
         len++;

@@ -100,3 +100,27 @@ test('the indexer tokenizes exactly like the analyzer (ASCII fast path, folding,
   }
   index.close();
 });
+
+test('the token table tells apart tokens that share their first 16 characters, or the low bytes of them', () => {
+  // 15, 16 and 17 characters with common prefixes; two tokens with the same first 16 characters,
+  // length and FNV-1a hash (480619871); past the 64-character cut; Cyrillic "а" is U+0430, whose
+  // low byte is the digit 0, and Greek "α" U+03B1 has the low byte of "±"
+  const words = [
+    'abcdefghijklmnopauw1z', 'abcdefghijklmnop2bacx',
+    'abcdefghijklmno', 'abcdefghijklmnop', 'abcdefghijklmnopq', 'abcdefghijklmnopr', 'ABCDEFGHIJKLMNOPR', 'abcdefghijklmnopqrstuvwxyz0123456789',
+    'abcdefghijklmnopqrstuvwxyz0123456780', '01', 'а1', 'α1', 'ñ1', 'z'.repeat(64) + 'a', 'z'.repeat(64) + 'b', 'zzzz', 'zzzzz',
+  ];
+  const rng = new Rng(5);
+  const index = LexicalIndex.open(scratchDir(), { avgLen: [5, 5, 5], flushDocs: 40 });
+  const texts: string[] = [];
+  for (let i = 0; i < 200; i++) texts.push(Array.from({ length: 1 + rng.int(4) }, () => rng.pick(words)).join(' '));
+  texts.forEach((t, i) => index.apply([{ seq: i + 1, doc: { seq: i + 1, id: String(i), title: '', authors: [t], abstract: t, categories: [], day: 0, upvotes: 0 } }]));
+  for (const w of words) {
+    const term = analyze(w)[0]!;
+    const want = texts.map((t, i) => (analyze(t).includes(term) ? i + 1 : -1)).filter((x) => x > 0);
+    assert.ok(want.length > 0, w);
+    const got = index.search({ terms: [w], sort: 'newest' }, 10_000).map((x) => x.seq).sort((a, b) => a - b);
+    assert.deepEqual(got, want, w);
+  }
+  index.close();
+});
