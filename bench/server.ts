@@ -115,7 +115,7 @@ async function main(): Promise<void> {
 
   try {
     // Ready: every paper in the lexical index and, when semantic search is on, embedded.
-    let last = '';
+    let loggedAt = 0;
     let h: Health | null = null;
     for (;;) {
       if (exited) throw new Error(`the server exited; see ${join(OUT, 'serve.log')}`);
@@ -124,8 +124,10 @@ async function main(): Promise<void> {
       if (h) {
         phase = h.search.indexed < h.papers ? 'indexing' : h.search.semantic === 'starting' ? 'model' : h.search.embedded !== null && h.search.embedded < h.papers ? 'embedding' : phase;
         const line = `papers ${h.papers}, indexed ${h.search.indexed}, semantic ${h.search.semantic}, embedded ${h.search.embedded ?? '-'}, RSS ${MiB(memoryOf(pid)?.rss ?? 0).toFixed(0)} MiB`;
-        if (line !== last && Date.now() % 30_000 < 2_100) log(line);
-        last = line;
+        if (Date.now() - loggedAt >= 30_000) {
+          log(line);
+          loggedAt = Date.now();
+        }
         if (h.search.indexed === h.papers && h.search.semantic !== 'starting' && (h.search.embedded === null || h.search.embedded === h.papers)) break;
       }
       await sleep(2000);

@@ -14,6 +14,7 @@
  * therefore Monday to Friday. Holidays are listing days arXiv skips; their papers move to the
  * next listing.
  */
+import { memoize } from '../memo.js';
 
 export const ARXIV_TIME_ZONE = 'America/New_York';
 const CUTOFF_HOUR = 14;
@@ -63,16 +64,7 @@ function nextWeekdayNumber(day: number): number {
 }
 
 /** YYYY-MM-DD of a day number, formatted once per day. */
-function dayText(day: number): string {
-  let text = dayTexts.get(day);
-  if (text === undefined) {
-    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (dayTexts.size >= 100_000) dayTexts.clear();
-    dayTexts.set(day, text);
-  }
-  return text;
-}
-const dayTexts = new Map<number, string>();
+const dayText = memoize((day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10), 100_000);
 
 /** The instant (UTC) of the announcement that produces a listing day: 20:00 Eastern the evening before (Sunday for Monday). */
 export function announcementTime(listingDay: string): Date {
@@ -116,12 +108,6 @@ function isWeekday(day: string): boolean {
   return isoWeekday(day) <= 5;
 }
 
-function nextWeekday(day: string): string {
-  let d = addDays(day, 1);
-  while (!isWeekday(d)) d = addDays(d, 1);
-  return d;
-}
-
 // ---- US Eastern time without a dependency: Intl knows the DST rules ----
 
 const easternFormat = new Intl.DateTimeFormat('en-US', {
@@ -157,19 +143,15 @@ export function easternParts(t: Date): LocalParts {
   };
 }
 
-const dayOffsets = new Map<number, number | null>();
+/** The Eastern offset of a whole UTC day, or null for a day with a DST switch. */
+const dayOffset = memoize((day: number): number | null => {
+  const first = intlOffsetMinutes(new Date(day * 86_400_000));
+  const last = intlOffsetMinutes(new Date(day * 86_400_000 + 23 * 3_600_000));
+  return first === last ? first : null;
+}, 100_000);
 
 function offsetAt(ms: number): number {
-  const day = Math.floor(ms / 86_400_000);
-  let offset = dayOffsets.get(day);
-  if (offset === undefined) {
-    const first = intlOffsetMinutes(new Date(day * 86_400_000));
-    const last = intlOffsetMinutes(new Date(day * 86_400_000 + 23 * 3_600_000));
-    offset = first === last ? first : null;
-    if (dayOffsets.size > 100_000) dayOffsets.clear();
-    dayOffsets.set(day, offset);
-  }
-  return offset ?? intlOffsetMinutes(new Date(Math.floor(ms / 3_600_000) * 3_600_000));
+  return dayOffset(Math.floor(ms / 86_400_000)) ?? intlOffsetMinutes(new Date(Math.floor(ms / 3_600_000) * 3_600_000));
 }
 
 /** Minutes to add to UTC to get Eastern wall-clock time (-240 or -300). */

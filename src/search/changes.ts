@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import type { PaperAuthor } from '../papers/model.js';
 import type { SearchDoc } from './types.js';
+import { memoize } from '../memo.js';
 
 export type Change = { change: number; seq: number; doc: SearchDoc } | { change: number; seq: number; deleted: true };
 
@@ -49,30 +50,28 @@ export function dayNumber(day: string | null): number {
  * dayNumber of the catalog's day texts, remembered by text: a batch of changes has few distinct
  * days, and the bulk indexer reads millions of them (the Date parse was ~1 µs a paper).
  */
+const rememberedDayNumber = memoize(dayNumber, 100_000);
 function storedDayNumber(day: string | null): number {
-  if (!day) return 0;
-  let n = dayNumbers.get(day);
-  if (n === undefined) {
-    n = dayNumber(day);
-    if (dayNumbers.size >= 100_000) dayNumbers.clear();
-    dayNumbers.set(day, n);
-  }
-  return n;
+  return day ? rememberedDayNumber(day) : 0;
 }
-const dayNumbers = new Map<string, number>();
+
+/** A search document from a catalog row's columns (authors as stored: JSON; categories space-separated). */
+function searchDoc(seq: number, id: string, title: string, authors: string, abstract: string, categories: string, day: string | null, upvotes: number): SearchDoc {
+  return {
+    seq,
+    id,
+    title,
+    authors: (JSON.parse(authors) as PaperAuthor[]).map((a) => a.name),
+    abstract,
+    categories: categories ? categories.split(' ') : [],
+    day: storedDayNumber(day),
+    upvotes,
+  };
+}
 
 /** A catalog row as a search document. */
 export function toSearchDoc(r: PaperChangeRow): SearchDoc {
-  return {
-    seq: Number(r.seq),
-    id: r.id,
-    title: r.title,
-    authors: (JSON.parse(r.authors) as PaperAuthor[]).map((a) => a.name),
-    abstract: r.abstract,
-    categories: r.categories ? r.categories.split(' ') : [],
-    day: storedDayNumber(r.announce_day ?? r.submitted_at),
-    upvotes: Number(r.upvotes),
-  };
+  return searchDoc(Number(r.seq), r.id, r.title, r.authors, r.abstract, r.categories, r.announce_day ?? r.submitted_at, Number(r.upvotes));
 }
 
 /**
@@ -82,16 +81,7 @@ export function toSearchDoc(r: PaperChangeRow): SearchDoc {
 type RawPaperRow = [number, number, string, string, string, string, string, string | null, string | null, number];
 
 function rawToSearchDoc(r: RawPaperRow): SearchDoc {
-  return {
-    seq: r[0],
-    id: r[2],
-    title: r[3],
-    authors: (JSON.parse(r[4]) as PaperAuthor[]).map((a) => a.name),
-    abstract: r[5],
-    categories: r[6] ? r[6].split(' ') : [],
-    day: storedDayNumber(r[7] ?? r[8]),
-    upvotes: r[9],
-  };
+  return searchDoc(r[0], r[2], r[3], r[4], r[5], r[6], r[7] ?? r[8], r[9]);
 }
 
 /** How mergeInOrder reads a paper row: its change number, its seq, its document. */

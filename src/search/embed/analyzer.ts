@@ -10,6 +10,7 @@
  * bounded word → stem cache, so a common word costs one Map lookup.
  */
 import { stemmer } from 'stemmer';
+import { memoize } from '../../memo.js';
 
 /** Function words, arXiv boilerplate and LaTeX command names: no topic in them. */
 const STOP_LIST = `
@@ -91,18 +92,9 @@ export function isContentWord(w: string): boolean {
 }
 
 const STEM_CACHE_MAX = 400_000;
-const stemCache = new Map<string, string>();
 
 /** The Porter stem of a lowercased surface word (cached). */
-export function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = stemmer(word);
-    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
-}
+export const stem: (word: string) => string = memoize(stemmer, STEM_CACHE_MAX);
 
 /** The terms (stems) of a text in order, stop words and numbers removed. */
 export function terms(text: string): string[] {

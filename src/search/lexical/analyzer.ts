@@ -21,6 +21,7 @@
  * Nothing here throws on any input (lone surrogates, control characters, huge strings).
  */
 import { stemmer } from 'stemmer';
+import { memoize } from '../../memo.js';
 
 /** Longer tokens are cut to this many UTF-16 code units. */
 export const MAX_TOKEN_LENGTH = 64;
@@ -94,17 +95,9 @@ export function tokenize(text: string): string[] {
 
 /** Cached stems; cleared when full (on Zipfian text the head refills it at once). */
 const STEM_CACHE_LIMIT = 200_000;
-let stemCache = new Map<string, string>();
 
 /** The Porter stem of a folded token (digits and short tokens are left alone). */
-export function stem(token: string): string {
-  let s = stemCache.get(token);
-  if (s !== undefined) return s;
-  s = token.length <= 2 || /\d/.test(token) ? token : stemmer(token);
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache = new Map();
-  stemCache.set(token, s);
-  return s;
-}
+export const stem: (token: string) => string = memoize((token: string) => (token.length <= 2 || /\d/.test(token) ? token : stemmer(token)), STEM_CACHE_LIMIT);
 
 /** The text term of a folded token, or null for a stopword. */
 export function termOf(token: string): string | null {

@@ -267,8 +267,10 @@ export class PaperVectorIndex implements VectorIndex {
       throw err;
     }
     const dup = this.ivf.restore(file.lists, file.centroids, file.header.trainedSize, file.fd);
-    if (dup >= 0) this.ivf.close();
-    if (dup >= 0) throw new VectorIndexError('corrupt', this.path, `vector index ${this.path} is corrupt (seq ${dup} stored twice); rebuild it`);
+    if (dup >= 0) {
+      this.ivf.close();
+      throw new VectorIndexError('corrupt', this.path, `vector index ${this.path} is corrupt (seq ${dup} stored twice); rebuild it`);
+    }
     this.coveredChangeSeq = file.header.coveredChangeSeq;
     this.dirty = false;
     return file.header;

@@ -18,7 +18,8 @@
  *   dense integers that are never reused).
  */
 import { closeSync } from 'node:fs';
-import { DotKernel, readFully } from './kernel.js';
+import { DotKernel } from './kernel.js';
+import { readFully } from './file.js';
 import type { Scored } from '../types.js';
 
 /** Below this many vectors the index is one list, searched exactly. */
@@ -132,6 +133,24 @@ export class List {
     return this.count - this.dead;
   }
 
+  /** Copies of the live entries' seqs and factors (tombstones left out), with room for `slack` more. */
+  liveEntries(slack = 0): { seqs: Int32Array; factors: Float32Array } {
+    const seqs = new Int32Array(this.live + slack);
+    const factors = new Float32Array(this.live + slack);
+    if (this.dead === 0) {
+      seqs.set(this.seqs.subarray(0, this.count));
+      factors.set(this.factors.subarray(0, this.count));
+      return { seqs, factors };
+    }
+    let j = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.seqs[i]! < 0) continue;
+      seqs[j] = this.seqs[i]!;
+      factors[j++] = this.factors[i]!;
+    }
+    return { seqs, factors };
+  }
+
   /** Reallocates to exactly `capacity` (≥ count). */
   resize(capacity: number): void {
     const seqs = new Int32Array(capacity);
@@ -185,21 +204,7 @@ export class List {
   settle(fileOffset: number, slack: number): boolean {
     const hadDead = this.dead > 0;
     const live = this.live;
-    const seqs = new Int32Array(live + slack);
-    const factors = new Float32Array(live + slack);
-    if (hadDead) {
-      let j = 0;
-      for (let i = 0; i < this.count; i++) {
-        if (this.seqs[i]! < 0) continue;
-        seqs[j] = this.seqs[i]!;
-        factors[j++] = this.factors[i]!;
-      }
-    } else {
-      seqs.set(this.seqs.subarray(0, live));
-      factors.set(this.factors.subarray(0, live));
-    }
-    this.seqs = seqs;
-    this.factors = factors;
+    ({ seqs: this.seqs, factors: this.factors } = this.liveEntries(slack));
     this.count = this.base = live;
     this.dead = 0;
     this.fileOffset = fileOffset;
@@ -706,12 +711,15 @@ export class IvfIndex {
     this.fd = -1;
   }
 
-  /** Releases the index file; the index is unusable afterwards. */
+  /** Releases the index file and every vector: the index is empty afterwards. */
   close(): void {
-    for (const l of this.lists) l.base = l.count = l.dead = 0;
-    this.closeFile();
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.lists = [new List(this.stride)];
+    this.centroids = null;
     this.count = 0;
     this.listOf = new Int32Array(0);
+    this.posOf = new Int32Array(0);
   }
 
   /** @internal Installs loaded lists (whose codes are in the file `fd`, which the index owns from here on, or -1); returns a seq found twice, or -1. */

@@ -11,7 +11,7 @@
  * Vectors are `stride` bytes, a multiple of 16 (zero-padded).
  */
 
-import { readSync } from 'node:fs';
+import { readFully } from './file.js';
 
 /** Unsigned LEB128. */
 function uleb(n: number): number[] {
@@ -213,12 +213,3 @@ export class DotKernel {
   }
 }
 
-/** Reads exactly `into.byteLength` bytes at `position` of `fd`. */
-export function readFully(fd: number, into: Uint8Array, position: number): void {
-  let off = 0;
-  while (off < into.byteLength) {
-    const n = readSync(fd, into, off, into.byteLength - off, position + off);
-    if (n === 0) throw new Error(`vector file ended early (wanted ${into.byteLength} bytes at ${position})`);
-    off += n;
-  }
-}

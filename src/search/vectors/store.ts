@@ -16,10 +16,11 @@
  * file open and reads each list's codes as a search scans it (from the page cache once warm).
  * The checksum is still verified over every byte at load, in blocks that are not kept.
  */
-import { closeSync, existsSync, fsync, mkdirSync, openSync, readSync, renameSync, fstatSync, rmSync, writeSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, fstatSync, rmSync, writeSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { List, SLACK, type Centroids } from './ivf.js';
+import { readFully } from './file.js';
 
 const MAGIC = Buffer.from('DPVECIDX', 'latin1');
 const END = Buffer.from('DPVECEND', 'latin1');
@@ -180,7 +181,7 @@ export async function writeIndexFile(path: string, s: IndexState, written?: (fd:
     const block = new Int8Array(BLOCK * s.stride);
     for (const l of s.lists) {
       put(u32(l.live));
-      const live = l.dead === 0 ? null : liveEntries(l);
+      const live = l.dead === 0 ? null : l.liveEntries();
       put(live ? bytesOf(live.seqs) : bytesOf(l.seqs, l.count * 4));
       put(live ? bytesOf(live.factors) : bytesOf(l.factors, l.count * 4));
       offsets.push(bytes);
@@ -222,19 +223,6 @@ export async function writeIndexFile(path: string, s: IndexState, written?: (fd:
   return header;
 }
 
-/** A list's live seqs and factors, tombstones left out. */
-function liveEntries(l: List): { seqs: Int32Array; factors: Float32Array } {
-  const seqs = new Int32Array(l.live);
-  const factors = new Float32Array(l.live);
-  let j = 0;
-  for (let i = 0; i < l.count; i++) {
-    if (l.seqs[i]! < 0) continue;
-    seqs[j] = l.seqs[i]!;
-    factors[j++] = l.factors[i]!;
-  }
-  return { seqs, factors };
-}
-
 async function syncDir(path: string): Promise<void> {
   const dir = join(path, '..');
   let fd: number | undefined;
@@ -259,11 +247,12 @@ class Reader {
   ) {}
   read(into: Uint8Array, checksum = true): void {
     if (this.pos + into.byteLength > this.size) throw new VectorIndexFileError('corrupt', this.path, `vector index ${this.path} is truncated`);
-    let off = 0;
-    while (off < into.byteLength) {
-      const n = readSync(this.fd, into, off, into.byteLength - off, this.pos + off);
-      if (n === 0) throw new VectorIndexFileError('corrupt', this.path, `vector index ${this.path} is truncated`);
-      off += n;
+    try {
+      readFully(this.fd, into, this.pos);
+    } catch (err) {
+      // an I/O error stays itself; a file that ends early is a damaged index
+      if ((err as NodeJS.ErrnoException).code) throw err;
+      throw new VectorIndexFileError('corrupt', this.path, `vector index ${this.path} is truncated`);
     }
     this.pos += into.byteLength;
     if (checksum) this.sum.update(into);
