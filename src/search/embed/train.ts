@@ -317,50 +317,62 @@ export async function trainBuiltin(docs: AsyncIterable<TrainDoc> | Iterable<Trai
  * likely the sense is. Hyponyms are many for general words: their weight shrinks with their number.
  */
 function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionTable, weights: { gloss: number; reverseGloss: number }): void {
-  const stemsOf = new Map<string, string[]>();
-  // the definitions' words, weighted by how specific they are among all definitions
-  const glossTerms: Array<Array<[number, number]>> = []; // per synset: [term id, specificity]
-  const glossStems: string[][] = [];
-  const gdf = new Map<string, number>();
+  // The definitions' distinct stems, per synset in order of first use (stem ids are numbered in
+  // that order too), and how specific each stem is among all definitions.
+  const glossIds = new Map<string, number>();
+  const glossNames: string[] = [];
+  const gdf: number[] = [];
+  const glossStart = new Uint32Array(wn.size + 1);
+  const glossList = new Growable32();
+  const seen = new Set<number>();
   for (let s = 0; s < wn.size; s++) {
-    const stems = [...new Set(contentStems(wn.gloss(s)))];
-    glossStems.push(stems);
-    for (const g of stems) gdf.set(g, (gdf.get(g) ?? 0) + 1);
-  }
-  const maxIdf = Math.log(wn.size);
-  const specificity = (g: string): number => Math.log(wn.size / (gdf.get(g) ?? 1)) / maxIdf;
-  for (const stems of glossStems) {
-    const list: Array<[number, number]> = [];
-    for (const g of stems) {
-      const t = termIds.get(g);
-      if (t !== undefined) list.push([t, specificity(g)]);
+    seen.clear();
+    for (const g of contentStems(wn.gloss(s))) {
+      let id = glossIds.get(g);
+      if (id === undefined) {
+        id = glossNames.length;
+        glossIds.set(g, id);
+        glossNames.push(g);
+        gdf.push(0);
+      }
+      if (seen.has(id)) continue;
+      seen.add(id);
+      glossList.push(id);
+      gdf[id] = (gdf[id] as number) + 1;
     }
-    glossTerms.push(list);
+    glossStart[s + 1] = glossList.length;
   }
-  const lemmaStems = (lemma: string): string[] => {
-    let s = stemsOf.get(lemma);
-    if (!s) stemsOf.set(lemma, (s = contentStems(lemma)));
-    return s;
-  };
-  /** per synset: [term id, weight factor (½ for a phrase's words), member number (1-based)] */
-  const synsetTargets = new Map<number, Array<[number, number, number]>>();
-  const targetsOf = (synset: number): Array<[number, number, number]> => {
-    let list = synsetTargets.get(synset);
-    if (list) return list;
-    list = [];
-    wn.members(synset).forEach((lemma, i) => {
-      const stems = lemmaStems(lemma);
-      const factor = stems.length > 1 ? 0.5 : 1;
-      for (const s of stems) {
-        const t = termIds.get(s);
-        if (t !== undefined) list!.push([t, factor, i + 1]);
+  const gloss = glossList.view();
+  const maxIdf = Math.log(wn.size);
+  const specificity = Float64Array.from(gdf, (n) => Math.log(wn.size / n) / maxIdf);
+  const glossTerm = Int32Array.from(glossNames, (g) => termIds.get(g) ?? -1);
+
+  // Per synset, the vocabulary terms of its members: term id, weight factor (½ for a phrase's
+  // words) and member number (1-based).
+  const targetStart = new Uint32Array(wn.size + 1);
+  const targetList = new Growable32();
+  const targetMember = new Growable32();
+  const targetHalf = new Growable32();
+  for (let s = 0; s < wn.size; s++) {
+    wn.members(s).forEach((lemma, i) => {
+      const stems = contentStems(lemma);
+      for (const st of stems) {
+        const t = termIds.get(st);
+        if (t === undefined) continue;
+        targetList.push(t);
+        targetMember.push(i + 1);
+        targetHalf.push(stems.length > 1 ? 1 : 0);
       }
     });
-    synsetTargets.set(synset, list);
-    return list;
-  };
+    targetStart[s + 1] = targetList.length;
+  }
+  const targets = targetList.view();
+  const members = targetMember.view();
+  const halves = targetHalf.view();
+  const factorOf = (p: number): number => ((halves[p] as number) === 1 ? 0.5 : 1);
+
   for (const lemma of wn.lemmas()) {
-    const stems = lemmaStems(lemma);
+    const stems = contentStems(lemma);
     if (stems.length === 0 || stems.length > MAX_PHRASE) continue;
     const key = stems.join(' ');
     const self = stems.length === 1 ? termIds.get(key) : undefined;
@@ -373,34 +385,53 @@ function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionT
       const own = wn.members(synset).indexOf(lemma) + 1;
       const synonymWeight = RELATION_WEIGHT.synonym * senseWeight;
       if (synonymWeight >= MIN_EXPANSION_WEIGHT) {
-        for (const [t, factor, member] of targetsOf(synset)) if (member !== own) table.add(t, synonymWeight * factor);
+        for (let p = targetStart[synset] as number; p < (targetStart[synset + 1] as number); p++) {
+          if (members[p] !== own) table.add(targets[p] as number, synonymWeight * factorOf(p));
+        }
       }
-      if (weights.gloss > 0) for (const [t, spec] of glossTerms[synset] ?? []) table.add(t, weights.gloss * senseWeight * spec);
+      if (weights.gloss > 0) {
+        for (let p = glossStart[synset] as number; p < (glossStart[synset + 1] as number); p++) {
+          const g = gloss[p] as number;
+          const t = glossTerm[g] as number;
+          if (t >= 0) table.add(t, weights.gloss * senseWeight * (specificity[g] as number));
+        }
+      }
       for (const [relation, target, src, dst] of wn.pointers(synset)) {
         if (src !== 0 && src !== own) continue; // a lexical pointer of another member word
         const w = RELATION_WEIGHT[relation] * senseWeight * (relation === 'hyponym' ? hypoScale : 1);
         if (!(w >= MIN_EXPANSION_WEIGHT)) continue;
-        for (const [t, factor, member] of targetsOf(target)) if (dst === 0 || member === dst) table.add(t, w * factor);
+        for (let p = targetStart[target] as number; p < (targetStart[target + 1] as number); p++) {
+          if (dst === 0 || members[p] === dst) table.add(targets[p] as number, w * factorOf(p));
+        }
       }
     }
     table.end();
   }
-  // reverse: a word used in the definition of a synset points to the synset's members
+  // reverse: a word used in the definition of a synset points to the synset's members (the
+  // synsets using each stem, by a counting sort of the definitions' stems)
   if (weights.reverseGloss > 0) {
-    const usedIn = new Map<string, number[]>();
-    glossStems.forEach((stems, synset) => {
-      for (const g of stems) {
-        if ((gdf.get(g) ?? 0) > REVERSE_GLOSS_MAX_DF) continue;
-        let list = usedIn.get(g);
-        if (!list) usedIn.set(g, (list = []));
-        list.push(synset);
+    const usedStart = new Uint32Array(glossNames.length + 1);
+    for (const g of gloss) usedStart[g + 1] = (usedStart[g + 1] as number) + 1;
+    for (let g = 0; g < glossNames.length; g++) usedStart[g + 1] = (usedStart[g + 1] as number) + (usedStart[g] as number);
+    const fill = usedStart.slice(0, glossNames.length);
+    const usedIn = new Uint32Array(gloss.length);
+    for (let s = 0; s < wn.size; s++) {
+      for (let p = glossStart[s] as number; p < (glossStart[s + 1] as number); p++) {
+        const g = gloss[p] as number;
+        usedIn[fill[g] as number] = s;
+        fill[g] = (fill[g] as number) + 1;
       }
-    });
-    for (const [g, synsets] of usedIn) {
-      const w = weights.reverseGloss * specificity(g);
+    }
+    for (let g = 0; g < glossNames.length; g++) {
+      if ((gdf[g] as number) > REVERSE_GLOSS_MAX_DF) continue;
+      const w = weights.reverseGloss * (specificity[g] as number);
       if (!(w >= MIN_EXPANSION_WEIGHT)) continue;
-      table.begin(g, termIds.get(g));
-      for (const synset of synsets) for (const [t, factor] of targetsOf(synset)) table.add(t, w * factor);
+      const name = glossNames[g] as string;
+      table.begin(name, termIds.get(name));
+      for (let i = usedStart[g] as number; i < (usedStart[g + 1] as number); i++) {
+        const synset = usedIn[i] as number;
+        for (let p = targetStart[synset] as number; p < (targetStart[synset + 1] as number); p++) table.add(targets[p] as number, w * factorOf(p));
+      }
       table.end();
     }
   }
@@ -408,11 +439,16 @@ function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionT
 
 /**
  * Expansion lists being built: the entries of one key are accumulated in a dense scratch array
- * (the strongest relation to a term wins), then the key's strongest MAX_EXPANSIONS are kept.
+ * (the strongest relation to a term wins), then the key's strongest MAX_EXPANSIONS are kept, in
+ * flat typed arrays (a key begun again appends its merged list; the superseded one is skipped
+ * when the table is built). Weights stay float64 until then, so a merge sees them unrounded.
  * `factor(self, t)` scales the weight onto term t of a key that is itself vocabulary term `self`.
  */
 class ExpansionTable {
-  private readonly lists = new Map<string, Array<[number, number]>>();
+  /** key → its current list's start and length in `targets` / `weights` */
+  private readonly lists = new Map<string, [start: number, length: number]>();
+  private readonly targets = new Growable32();
+  private readonly weights = new Growable64();
   private readonly scratch: Float32Array;
   private touched: number[] = [];
   private key: string | null = null;
@@ -444,7 +480,12 @@ class ExpansionTable {
   end(): void {
     const key = this.key as string;
     const previous = this.lists.get(key);
-    if (previous) for (const [t, w] of previous) this.add(t, w / this.scale(t));
+    if (previous) {
+      const [start, length] = previous;
+      const targets = this.targets.view();
+      const weights = this.weights.view();
+      for (let p = start; p < start + length; p++) this.add(targets[p] as number, (weights[p] as number) / this.scale(targets[p] as number));
+    }
     let entries: Array<[number, number]> = [];
     for (const t of this.touched) {
       entries.push([t, this.scratch[t] as number]);
@@ -459,7 +500,13 @@ class ExpansionTable {
       entries.sort(byWeight);
     }
     entries = entries.filter(([, w]) => w >= MIN_EXPANSION_WEIGHT).slice(0, MAX_EXPANSIONS);
-    if (entries.length > 0) this.lists.set(key, entries);
+    if (entries.length > 0) {
+      this.lists.set(key, [this.targets.length, entries.length]);
+      for (const [t, w] of entries) {
+        this.targets.push(t);
+        this.weights.push(w);
+      }
+    }
     this.key = null;
   }
 
@@ -467,24 +514,31 @@ class ExpansionTable {
     return this.self === undefined || !this.factor ? 1 : this.factor(this.self, t);
   }
 
+  /** The table, keys sorted; the builder's lists are released. */
   build(): Expansions {
     const keys = [...this.lists.keys()].sort();
     const offsets = new Uint32Array(keys.length + 1);
     let n = 0;
     keys.forEach((k, i) => {
-      n += this.lists.get(k)!.length;
+      n += this.lists.get(k)![1];
       offsets[i + 1] = n;
     });
     const targets = new Uint32Array(n);
     const weights = new Float32Array(n);
+    const fromTargets = this.targets.view();
+    const fromWeights = this.weights.view();
     let q = 0;
     for (const k of keys) {
-      for (const [t, w] of this.lists.get(k)!) {
-        targets[q] = t;
-        weights[q] = w;
+      const [start, length] = this.lists.get(k)!;
+      for (let p = start; p < start + length; p++) {
+        targets[q] = fromTargets[p] as number;
+        weights[q] = fromWeights[p] as number;
         q++;
       }
     }
+    this.lists.clear();
+    this.targets.clear();
+    this.weights.clear();
     return { keys, offsets, targets, weights };
   }
 }
@@ -557,7 +611,6 @@ function foldIn(x: Csr, va: Float32Array, sigma: Float64Array, k: number, anchor
   return v;
 }
 
-/** Row-normalized copy of a row-major matrix. */
 /** 1/‖row‖ of each of the m rows (0 for a zero row): cosines without a normalized copy of the matrix. */
 function inverseNorms(vec: Float32Array, m: number, dims: number): Float64Array {
   const out = new Float64Array(m);
@@ -571,17 +624,19 @@ function inverseNorms(vec: Float32Array, m: number, dims: number): Float64Array 
 
 /** Faruqui et al. 2015: v_i ← (q_i + Σ_j β_ij v_j) / (1 + Σ_j β_ij), ten rounds, on unit vectors, norms kept. */
 function retrofit(vec: Float32Array, m: number, dims: number, termIds: Map<string, number>, e: Expansions, strength: number): void {
-  const neighbours: Array<Array<[number, number]>> = [];
+  // term → its expansion list (the key that is the term's stem) and the list's weight sum; the
+  // neighbour weights β are strength × weight / sum, read from the table as needed
+  const listOf = new Int32Array(m).fill(-1);
+  const sums = new Float64Array(m);
   e.keys.forEach((key, i) => {
     const t = termIds.get(key);
     if (t === undefined) return;
-    const list: Array<[number, number]> = [];
     let sum = 0;
-    for (let p = e.offsets[i] as number; p < (e.offsets[i + 1] as number); p++) {
-      list.push([e.targets[p] as number, e.weights[p] as number]);
-      sum += e.weights[p] as number;
+    for (let p = e.offsets[i] as number; p < (e.offsets[i + 1] as number); p++) sum += e.weights[p] as number;
+    if (sum > 0) {
+      listOf[t] = i;
+      sums[t] = sum;
     }
-    if (sum > 0) neighbours[t] = list.map(([n, w]) => [n, (strength * w) / sum]);
   });
   // The original unit vectors are vec's rows times inv[t] (vec is only written at the end): no copy.
   const norms = new Float64Array(m);
@@ -597,12 +652,15 @@ function retrofit(vec: Float32Array, m: number, dims: number, termIds: Map<strin
   const next = new Float64Array(dims);
   for (let round = 0; round < 10; round++) {
     for (let t = 0; t < m; t++) {
-      const list = neighbours[t];
-      if (!list) continue;
+      const i = listOf[t] as number;
+      if (i < 0) continue;
+      const sum = sums[t] as number;
       let total = 1;
       const f = inv[t] as number;
       for (let j = 0; j < dims; j++) next[j] = Math.fround((vec[t * dims + j] as number) * f);
-      for (const [n, w] of list) {
+      for (let p = e.offsets[i] as number; p < (e.offsets[i + 1] as number); p++) {
+        const n = e.targets[p] as number;
+        const w = (strength * (e.weights[p] as number)) / sum;
         total += w;
         for (let j = 0; j < dims; j++) next[j] = (next[j] as number) + w * (cur[n * dims + j] as number);
       }
@@ -751,4 +809,45 @@ function matchInitials(before: string[], letters: string): string[] | null {
     if (initials.length > letters.length) break;
   }
   return null;
+}
+
+/** A growable typed array of numbers. */
+class GrowableArray<T extends Uint32Array | Float64Array> {
+  private data: T;
+  length = 0;
+
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(Math.max(1024, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** the pushed values (a view, valid until the next push) */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+
+  clear(): void {
+    this.data = this.make(0);
+    this.length = 0;
+  }
+}
+
+class Growable32 extends GrowableArray<Uint32Array> {
+  constructor() {
+    super((n) => new Uint32Array(n));
+  }
+}
+
+class Growable64 extends GrowableArray<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
+  }
 }
