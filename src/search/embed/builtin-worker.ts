@@ -9,7 +9,7 @@ interface Request {
   kind: 'document' | 'query';
 }
 
-const model = decodeModel(Buffer.from(workerData.model as SharedArrayBuffer), 'the model', { verify: false });
+const model = decodeModel(Buffer.from(workerData.model as SharedArrayBuffer), 'the model', { verify: false, share: true });
 const embedder = new BuiltinEmbedder(model);
 const port = parentPort!;
 

@@ -22,6 +22,7 @@ import {
   type TrainDoc,
 } from '../../../src/search/embed/builtin.js';
 import { paperText } from '../../../src/search/embed/index.js';
+import { decodeModel, encodeModel } from '../../../src/search/embed/model.js';
 import { UserError } from '../../../src/errors.js';
 import { fixturePapers, type FixturePaper } from './fixture-corpus.js';
 
@@ -191,6 +192,19 @@ describe('model file', () => {
     const texts = [...TOY.map(paperText), 'automobile batteries'];
     assert.deepEqual(await new BuiltinProvider(loaded).embed(texts, 'query'), await new BuiltinProvider(model).embed(texts, 'query'));
     assert.equal(new BuiltinProvider(loaded).id, new BuiltinProvider(model).id);
+  });
+
+  test('decoded with share (as embedding workers do): views of the bytes, the same model', () => {
+    const { bytes } = encodeModel(model);
+    const shared = decodeModel(bytes, 'test', { share: true });
+    assert.equal(shared.hash, model.hash);
+    assert.equal(shared.vectors.buffer, bytes.buffer, 'the vectors are a view, not a copy');
+    assert.equal(shared.expansions.targets.buffer, bytes.buffer);
+    assert.deepEqual(shared.vectors, model.vectors);
+    assert.deepEqual(shared.expansions.weights, model.expansions.weights);
+    const copied = decodeModel(bytes, 'test');
+    assert.notEqual(copied.vectors.buffer, bytes.buffer, 'without share, copies');
+    assert.deepEqual(copied.idf, shared.idf);
   });
 
   test('a missing file and a damaged file are clear UserErrors', async () => {
