@@ -422,6 +422,9 @@ export class SearchService {
       }
       const n = await this.catchUpVectors(EMBED_BATCH * 8);
       await this.saveVectors(n === 0);
+      // caught up: the embedding threads go until the next large batch (a first start's
+      // embedding left them holding ~220 MB that serving queries never uses)
+      if (n === 0 && !this.embedding) await this.semantic?.provider.idle?.();
       return n >= EMBED_BATCH * 8;
     }, 'embedding');
   }

@@ -33,6 +33,11 @@ export interface EmbeddingProvider {
   readonly dims: number;
   /** documents and queries may be embedded differently (e.g. instruction prefixes) */
   embed(texts: string[], kind: 'document' | 'query'): Promise<Float32Array[]>;
+  /**
+   * Nothing to embed for now: release what only large batches need (the built-in provider's
+   * worker threads, ~110 MB each on a 100,000-term model). A later embed works as before.
+   */
+  idle?(): Promise<void>;
 }
 
 /** Nearest-neighbour search over paper vectors, persisted, updated incrementally. */

@@ -3,7 +3,7 @@
  * (inserts, new versions, deletes) and keeps its position across restarts; a second process
  * finding the directory locked follows the log in memory and answers the same; the built-in
  * model is trained from the catalog, stored in the database and shared; similar papers exclude
- * the paper itself; phrases are checked on the text.
+ * the paper itself; once caught up, the embedding threads stop; phrases are checked on the text.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,8 +138,10 @@ for (const engine of ENGINES) {
       const u = await freshDb(engine);
       try {
         await loadSampleIfEmpty(u.store, calendar);
-        const s = await u.search({ embeddings: readEmbeddingConfig({ EMBEDDINGS_THREADS: '0' }) });
+        const s = await u.search({ embeddings: readEmbeddingConfig({ EMBEDDINGS_THREADS: '1' }) });
         await s.ready();
+        const provider = (s as unknown as { semantic: { provider: { threadsRunning: number } } }).semantic.provider;
+        assert.equal(provider.threadsRunning, 1, 'the catalog was embedded on a worker thread');
         assert.equal(s.hasSemantic, true);
         assert.equal(await latestGeneration(u.store), 1);
         const status = s.status() as { papers: number; semantic: { vectors: number } };
@@ -154,6 +156,11 @@ for (const engine of ENGINES) {
         assert.ok(hybrid.papers.length > 0);
         const lexicalOnly = await s.query({ query: parseQuery('zzzqqq'), offset: 0, limit: 5 });
         assert.equal(lexicalOnly.hits.length, 0, 'unknown words: no semantic noise');
+        // serving and caught up: the embedding thread stops (queries embed on the calling thread)
+        s.start(20);
+        for (let i = 0; i < 400 && provider.threadsRunning > 0; i++) await new Promise((r) => setTimeout(r, 25));
+        assert.equal(provider.threadsRunning, 0);
+        assert.equal((await s.findPapers('chatbots inventing facts', { offset: 0, limit: 10 })).outcome.used.semantic, true);
       } finally {
         await u.cleanup();
       }

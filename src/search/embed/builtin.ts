@@ -102,6 +102,16 @@ export class BuiltinProvider implements EmbeddingProvider {
     return texts.map((t) => (kind === 'query' ? e.embedQuery(t) : e.embedDocument(t)));
   }
 
+  /** worker threads running now (0 until a large batch, and after idle or close) */
+  get threadsRunning(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /** Stops the worker threads (a later large batch starts them again). */
+  idle(): Promise<void> {
+    return this.close();
+  }
+
   /** Stops the worker threads (a later large batch starts them again). */
   async close(): Promise<void> {
     const pool = this.pool;
@@ -184,6 +194,10 @@ class Pool {
       this.busy[i] = (this.busy[i] as number) + 1;
       w.postMessage({ id, texts, kind });
     });
+  }
+
+  get size(): number {
+    return this.workers.length;
   }
 
   async close(): Promise<void> {

@@ -194,6 +194,21 @@ describe('model file', () => {
     assert.equal(new BuiltinProvider(loaded).id, new BuiltinProvider(model).id);
   });
 
+  test('idle stops the embedding threads; a later large batch starts them again, same vectors', async () => {
+    const provider = new BuiltinProvider(model, { threads: 2, minParallel: 2 });
+    const texts = TOY.map(paperText);
+    const first = await provider.embed(texts, 'document');
+    assert.equal(provider.threadsRunning, 2);
+    await provider.idle();
+    assert.equal(provider.threadsRunning, 0);
+    assert.deepEqual(await provider.embed(texts.slice(0, 1), 'query'), await new BuiltinProvider(model).embed(texts.slice(0, 1), 'query'));
+    assert.equal(provider.threadsRunning, 0, 'a small batch embeds on the calling thread');
+    assert.deepEqual(await provider.embed(texts, 'document'), first);
+    assert.equal(provider.threadsRunning, 2);
+    await provider.close();
+    assert.equal(provider.threadsRunning, 0);
+  });
+
   test('decoded with share (as embedding workers do): views of the bytes, the same model', () => {
     const { bytes } = encodeModel(model);
     const shared = decodeModel(bytes, 'test', { share: true });
