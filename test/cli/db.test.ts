@@ -99,6 +99,7 @@ describe('dailypapers db backup (SQLite)', () => {
     const writer = new BetterSqlite3(t.url);
     try {
       assert.equal(writer.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(writer.pragma('page_size', { simple: true }), 16384, 'a new database has 16 KiB pages');
       // A tiny page cache makes the open transaction spill its pages into the WAL file before commit.
       writer.pragma('cache_size = 8');
       writer.exec('BEGIN IMMEDIATE');
