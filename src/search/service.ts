@@ -33,7 +33,7 @@ import { DEFAULT_FUSION, type FusionWeights } from './fusion.js';
 import { ensureModel, latestGeneration, TRAIN_MAX_DOCS, trainingDocs } from './models.js';
 import { BuiltinProvider, shouldRetrain, type TrainDoc } from './embed/builtin.js';
 import { createProvider, paperText, readEmbeddingConfig, type ClosableProvider, type EmbeddingConfig } from './embed/index.js';
-import { tokenize } from './lexical/analyzer.js';
+import { Phrase, PhraseText } from './phrase.js';
 import type { Scored } from './types.js';
 import { countPapers, getPapersBySeq, type Paper } from '../papers/repository.js';
 import { parseQuery, type ParsedQuery } from './query.js';
@@ -207,14 +207,14 @@ export class SearchService {
 
   /** The seqs whose title or abstract holds every phrase and none of the excluded ones. */
   private async checkPhrases(seqs: number[], phrases: string[][], excluded: string[][]): Promise<Set<number>> {
-    const want = phrases.map((p) => tokenize(p.join(' '))).filter((t) => t.length > 0);
-    const avoid = excluded.map((p) => tokenize(p.join(' '))).filter((t) => t.length > 0);
+    const want = phrases.map(Phrase.of).filter((p): p is Phrase => p !== null);
+    const avoid = excluded.map(Phrase.of).filter((p): p is Phrase => p !== null);
     const ok = new Set<number>();
     for (let i = 0; i < seqs.length; i += 500) {
       const rows = await this.store.db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', 'in', seqs.slice(i, i + 500)).execute();
       for (const r of rows) {
-        const tokens = [...tokenize(r.title), '\u0000', ...tokenize(r.abstract)];
-        if (want.every((p) => containsRun(tokens, p)) && !avoid.some((p) => containsRun(tokens, p))) ok.add(Number(r.seq));
+        const text = new PhraseText(r.title, r.abstract);
+        if (want.every((p) => p.in(text)) && !avoid.some((p) => p.in(text))) ok.add(Number(r.seq));
       }
     }
     return ok;
@@ -513,14 +513,4 @@ function openLexical(dir: string, readOnly: boolean): LexicalIndex {
 function searchDirError(dir: string, err: unknown): UserError {
   const code = (err as NodeJS.ErrnoException).code;
   return new UserError('search_dir_unusable', `Cannot use the search index directory ${dir} (${code ?? errorMessage(err)}). Make it writable or choose another with SEARCH_DIR.`);
-}
-
-
-/** Whether `run` occurs as consecutive tokens in `tokens`. */
-function containsRun(tokens: string[], run: string[]): boolean {
-  outer: for (let i = 0; i + run.length <= tokens.length; i++) {
-    for (let j = 0; j < run.length; j++) if (tokens[i + j] !== run[j]) continue outer;
-    return true;
-  }
-  return false;
 }
