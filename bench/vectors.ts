@@ -26,19 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openVectorIndex } from '../src/search/vectors/index.js';
 import { quantize, strideFor } from '../src/search/vectors/ivf.js';
+import { mulberry32 } from '../src/random.js';
 
 // ---------------------------------------------------------------- data
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand: () => number): () => number {
   let spare: number | null = null;

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Phrase, PhraseText } from '../../src/search/phrase.js';
 import { MAX_TOKEN_LENGTH, tokenize } from '../../src/search/lexical/analyzer.js';
+import { mulberry32 as prng } from '../../src/random.js';
 
 /** The definition: the phrase's tokens occur consecutively in the title's or the abstract's tokens. */
 function reference(words: string, title: string, abstract: string): boolean {
@@ -18,17 +19,6 @@ function reference(words: string, title: string, abstract: string): boolean {
     return true;
   }
   return false;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = ['language', 'Language', 'LANGUAGE', 'models', 'model', 'large', 'of', 'the', 'x2', '3d', 'gpt4', 'a', 'K'];

@@ -9,21 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { parseQuery, formatQuery, describeQuery, isEmptyQuery, MAX_QUERY_LENGTH, MAX_QUERY_TERMS, MAX_WARNINGS } from '../../src/search/query.js';
 import type { ParsedQuery } from '../../src/search/query.js';
 import { parseArxivId } from '../../src/papers/arxiv-id.js';
+import { mulberry32 as prng } from '../../src/random.js';
 
 const RUNS = 20_000;
 const SEED = 0x5eed_2024;
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   // quotes and operators

@@ -6,6 +6,7 @@
  * Memory stays at O(terms × l): the operator X^T X is applied by streaming the documents
  * (b = x_d Y, then out += x_d^T b), so no documents × l matrix is ever stored.
  */
+import { mulberry32 } from '../../random.js';
 
 /** Compressed sparse rows: documents × terms. */
 export interface Csr {
@@ -18,16 +19,7 @@ export interface Csr {
 }
 
 /** A seeded PRNG (mulberry32): same seed, same stream on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** Standard normal samples from a uniform PRNG (Box–Muller). */
 export function gaussian(rand: () => number): () => number {

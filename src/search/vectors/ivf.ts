@@ -21,6 +21,7 @@ import { closeSync } from 'node:fs';
 import { DotKernel } from './kernel.js';
 import { readFully } from './file.js';
 import type { Scored } from '../types.js';
+import { mulberry32 } from '../../random.js';
 
 /** Below this many vectors the index is one list, searched exactly. */
 export const TRAIN_MIN = 20_000;
@@ -289,18 +290,6 @@ export interface IvfOptions {
   seed?: number;
 }
 
-/** A small seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class IvfIndex {
   readonly dims: number;
   readonly stride: number;
@@ -550,7 +539,7 @@ export class IvfIndex {
       this.trainedSize = this.count;
       return;
     }
-    const random = rng(this.seed++);
+    const random = mulberry32(this.seed++);
     nlist = Math.min(nlist, Math.floor(this.count / 4));
     // A sample: ~48 vectors per list, at most the whole index.
     const sample = this.sample(Math.min(this.count, sampleSizeFor(nlist)), random);
@@ -572,7 +561,7 @@ export class IvfIndex {
     if (sample.codes.length !== n * this.stride) throw new RangeError('trainFor: one code of stride bytes per factor');
     const nlist = Math.min(listsFor(size), Math.floor(n / 4));
     if (nlist <= 1) return;
-    this.setCentroids(this.centroidsOf(sample, nlist, rng(this.seed++)));
+    this.setCentroids(this.centroidsOf(sample, nlist, mulberry32(this.seed++)));
     this.redistribute();
     this.trainedSize = Math.max(size, this.count);
   }
