@@ -791,8 +791,10 @@ export function decodeList(seg: Segment, e: TermEntry, docs: Int32Array, tfs: In
     const wantTf = tfs !== null && e.hasQ;
     if (wantTf) p = decodeTfs(b, p, n, tfBlock);
     if (owner === null) {
-      docs.set(block.subarray(0, n), w);
-      if (wantTf) tfs.set(tfBlock.subarray(0, n), w);
+      // a loop: most lists are a few postings, for which subarray + set (two views allocated,
+      // a native call each) cost more than the copy
+      for (let i = 0; i < n; i++) docs[w + i] = block[i]!;
+      if (wantTf) for (let i = 0; i < n; i++) tfs[w + i] = tfBlock[i]!;
       w += n;
     } else {
       const id = seg.id;
