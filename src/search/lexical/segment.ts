@@ -115,6 +115,8 @@ export class SegmentWriter {
   private readonly pTfs = new Int32Array(BLOCK);
   private readonly pQs = new Uint8Array(BLOCK);
   private pN = 0;
+  /** the largest impact of the current block's postings pushed by pushBoundedRun (their qs are 0) */
+  private pMaxQ = 0;
   private tStart = 0;
   private tNb = 0;
   private tDf = 0;
@@ -132,6 +134,7 @@ export class SegmentWriter {
   beginTerm(hasQ: boolean): void {
     this.hasQ = hasQ;
     this.pN = 0;
+    this.pMaxQ = 0;
     this.tStart = this.post.length;
     this.tNb = 0;
     this.tDf = 0;
@@ -161,6 +164,27 @@ export class SegmentWriter {
         this.pTfs[k] = tfs[i]!;
         this.pQs[k] = qs![i]!;
       }
+      if (++this.pN === BLOCK) this.flushBlock();
+    }
+  }
+
+  /** How many more postings the block being filled takes. */
+  get room(): number {
+    return BLOCK - this.pN;
+  }
+
+  /**
+   * Appends postings of a text term that all go into the block being filled (count ≤ room) and
+   * whose largest impact is known (a merge input's one-block list: its bound), so that their
+   * impacts need not be computed.
+   */
+  pushBoundedRun(docs: Int32Array, tfs: Int32Array, from: number, count: number, maxQ: number): void {
+    if (maxQ > this.pMaxQ) this.pMaxQ = maxQ;
+    for (let i = from; i < from + count; i++) {
+      const k = this.pN;
+      this.pDocs[k] = docs[i]!;
+      this.pTfs[k] = tfs[i]!;
+      this.pQs[k] = 0;
       if (++this.pN === BLOCK) this.flushBlock();
     }
   }
@@ -206,7 +230,7 @@ export class SegmentWriter {
         if (bits > 0) b[p++] = acc & 0xff;
       }
     }
-    let bmax = 0;
+    let bmax = this.pMaxQ;
     if (this.hasQ) {
       const tfs = this.pTfs;
       const qs = this.pQs;
@@ -244,6 +268,7 @@ export class SegmentWriter {
     this.tDf += n;
     this.tNb++;
     this.pN = 0;
+    this.pMaxQ = 0;
   }
 
   /** Appends a whole list of another segment (its docs above every doc pushed so far) block by block, unchanged. */
@@ -766,8 +791,10 @@ export function decodeList(seg: Segment, e: TermEntry, docs: Int32Array, tfs: In
     const wantTf = tfs !== null && e.hasQ;
     if (wantTf) p = decodeTfs(b, p, n, tfBlock);
     if (owner === null) {
-      docs.set(block.subarray(0, n), w);
-      if (wantTf) tfs.set(tfBlock.subarray(0, n), w);
+      // a loop: most lists are a few postings, for which subarray + set (two views allocated,
+      // a native call each) cost more than the copy
+      for (let i = 0; i < n; i++) docs[w + i] = block[i]!;
+      if (wantTf) for (let i = 0; i < n; i++) tfs[w + i] = tfBlock[i]!;
       w += n;
     } else {
       const id = seg.id;
