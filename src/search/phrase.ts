@@ -10,9 +10,8 @@
  * and phrases with tokens of other characters or of the maximum token length (a longer word is
  * cut to one) are tokenized, as before.
  */
-import { MAX_TOKEN_LENGTH, tokenize } from './lexical/analyzer.js';
+import { MAX_TOKEN_LENGTH, NON_ASCII, tokenize } from './lexical/analyzer.js';
 
-const NON_ASCII = /[^\x00-\x7f]/;
 const ASCII_TOKEN = /^[a-z0-9]+$/;
 
 /** A paper's title and abstract, tokenized only if a phrase needs it. */

@@ -107,7 +107,7 @@ export class BuiltinProvider implements EmbeddingProvider {
     return this.pool?.size ?? 0;
   }
 
-  /** Stops the worker threads (a later large batch starts them again). */
+  /** Nothing to embed for now (EmbeddingProvider.idle): the worker threads stop, as on close. */
   idle(): Promise<void> {
     return this.close();
   }

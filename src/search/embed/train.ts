@@ -7,6 +7,7 @@ import { isContentWord, stem, WordTable, words } from './analyzer.js';
 import { truncatedSvd, type Csr } from './linalg.js';
 import { MODEL_FORMAT, modelHash, type BuiltinModel, type BuiltinParams, type Expansions } from './model.js';
 import { loadWordNet, wordnetDictPath, type Relation, type WordNet } from './wordnet.js';
+import { IntList, TypedList } from '../lexical/format.js';
 
 export interface TrainDoc {
   title: string;
@@ -323,7 +324,7 @@ function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionT
   const glossNames: string[] = [];
   const gdf: number[] = [];
   const glossStart = new Uint32Array(wn.size + 1);
-  const glossList = new Growable32();
+  const glossList = new IntList();
   const seen = new Set<number>();
   for (let s = 0; s < wn.size; s++) {
     seen.clear();
@@ -350,9 +351,9 @@ function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionT
   // Per synset, the vocabulary terms of its members: term id, weight factor (½ for a phrase's
   // words) and member number (1-based).
   const targetStart = new Uint32Array(wn.size + 1);
-  const targetList = new Growable32();
-  const targetMember = new Growable32();
-  const targetHalf = new Growable32();
+  const targetList = new IntList();
+  const targetMember = new IntList();
+  const targetHalf = new IntList();
   for (let s = 0; s < wn.size; s++) {
     wn.members(s).forEach((lemma, i) => {
       const stems = contentStems(lemma);
@@ -447,8 +448,8 @@ function addWordNet(wn: WordNet, termIds: Map<string, number>, table: ExpansionT
 class ExpansionTable {
   /** key → its current list's start and length in `targets` / `weights` */
   private readonly lists = new Map<string, [start: number, length: number]>();
-  private readonly targets = new Growable32();
-  private readonly weights = new Growable64();
+  private readonly targets = new IntList();
+  private readonly weights = new TypedList((n) => new Float64Array(n));
   private readonly scratch: Float32Array;
   private touched: number[] = [];
   private key: string | null = null;
@@ -809,45 +810,4 @@ function matchInitials(before: string[], letters: string): string[] | null {
     if (initials.length > letters.length) break;
   }
   return null;
-}
-
-/** A growable typed array of numbers. */
-class GrowableArray<T extends Uint32Array | Float64Array> {
-  private data: T;
-  length = 0;
-
-  constructor(private readonly make: (n: number) => T) {
-    this.data = make(1024);
-  }
-
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = this.make(Math.max(1024, this.data.length * 2));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = v;
-  }
-
-  /** the pushed values (a view, valid until the next push) */
-  view(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
-
-  clear(): void {
-    this.data = this.make(0);
-    this.length = 0;
-  }
-}
-
-class Growable32 extends GrowableArray<Uint32Array> {
-  constructor() {
-    super((n) => new Uint32Array(n));
-  }
-}
-
-class Growable64 extends GrowableArray<Float64Array> {
-  constructor() {
-    super((n) => new Float64Array(n));
-  }
 }

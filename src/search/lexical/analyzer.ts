@@ -42,7 +42,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'with would you your yours yourself yourselves').split(' '),
 );
 
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Any character outside ASCII. */
+export const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 

@@ -298,11 +298,14 @@ export function readVarint(buf: Uint8Array, at: { pos: number }): number {
 }
 
 /** Growable typed arrays. */
-export class IntList {
-  data: Int32Array;
+export class TypedList<T extends Int32Array | Float64Array> {
+  data: T;
   length = 0;
-  constructor(initial = 1024) {
-    this.data = new Int32Array(Math.max(4, initial));
+  constructor(
+    private readonly make: (n: number) => T,
+    initial = 1024,
+  ) {
+    this.data = make(Math.max(4, initial));
   }
   push(v: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -311,12 +314,24 @@ export class IntList {
   grow(need: number): void {
     let cap = this.data.length * 2;
     while (cap < need) cap *= 2;
-    const next = new Int32Array(cap);
+    const next = this.make(cap);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
-  view(): Int32Array {
-    return this.data.subarray(0, this.length);
+  /** the pushed values (a view, valid until the next push) */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+  /** drops the values and the memory */
+  clear(): void {
+    this.data = this.make(4);
+    this.length = 0;
+  }
+}
+
+export class IntList extends TypedList<Int32Array> {
+  constructor(initial = 1024) {
+    super((n) => new Int32Array(n), initial);
   }
 }
 
