@@ -19,7 +19,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { positionAfter, readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
-import { openStore } from '../db/connect.js';
+import { openStore, type Store } from '../db/connect.js';
 import { upsertItems, type UpsertStats } from '../papers/upsert.js';
 import type { Calendar } from '../papers/calendar.js';
 import type { RecordError } from './types.js';
@@ -67,28 +67,74 @@ async function main(input: WorkerInput): Promise<void> {
   // (the lexical indexer's token table grew from ~21 to 32 MB at 2.7 million synthetic papers,
   // 344,000 tokens: src/search/lexical/builder.ts).
   storing?.db.sqlite?.pragma('cache_size = -32768');
+  const granted = async (): Promise<boolean> => {
+    while (credit === 0 && !stopping) await new Promise<void>((r) => (wake = r));
+    if (stopping) return false;
+    credit--;
+    return true;
+  };
   try {
     const stream = createReadStream(input.path, { start: input.offset, highWaterMark: 1 << 20 });
-    for await (const batch of readSnapshotBatches(stream, input, input.batchSize)) {
-      while (credit === 0 && !stopping) await new Promise<void>((r) => (wake = r));
-      if (stopping) break;
-      credit--;
-      if (!storing) {
+    if (!storing) {
+      for await (const batch of readSnapshotBatches(stream, input, input.batchSize)) {
+        if (!(await granted())) break;
         port.postMessage({ batch } satisfies WorkerMessage);
-        continue;
       }
-      const before = storing.position;
-      const items = batch.papers.map((paper) => ({ paper }));
-      // the saved position includes this batch's totals: computed inside its transaction
-      const state = storing.key ? { key: storing.key, value: (st: UpsertStats) => positionAfter(before, batch, st) } : undefined;
-      const stats = await upsertItems(storing.db, items, { calendar: storing.calendar, state });
-      storing.position = positionAfter(before, batch, stats);
-      port.postMessage({ stored: { records: batch.records, errors: batch.errors, position: storing.position } } satisfies WorkerMessage);
+    } else {
+      await storeBatches(stream, input, storing, granted, (stored) => port.postMessage({ stored } satisfies WorkerMessage));
     }
   } finally {
     await storing?.db.close();
   }
   port.postMessage({ done: true } satisfies WorkerMessage);
+}
+
+/**
+ * Papers parsed and stored a chunk at a time. A batch of `batchSize` records is one transaction
+ * (with the import's position), but its papers are parsed and written CHUNK at a time, so that
+ * each chunk's objects die young: parsed a whole batch ahead, 5,000 papers' objects survived
+ * young-generation collections (copied, then promoted). Measured on 200,000 synthetic papers, one
+ * thread: GC pauses 6.3–8.5 → 4.3–4.5 µs a paper.
+ */
+const CHUNK = 500;
+
+interface Storing {
+  db: Store;
+  calendar: Calendar;
+  key: string | null;
+  position: SnapshotPosition;
+}
+
+async function storeBatches(stream: AsyncIterable<Buffer>, input: WorkerInput, storing: Storing, granted: () => Promise<boolean>, stored: (b: StoredBatch) => void): Promise<void> {
+  const sqlite = storing.db.sqlite!;
+  /** the open transaction's records and bad records */
+  let open: { records: number; errors: RecordError[] } | null = null;
+  const commit = () => {
+    sqlite.exec('COMMIT');
+    stored({ records: open!.records, errors: open!.errors, position: storing.position });
+    open = null;
+  };
+  try {
+    for await (const chunk of readSnapshotBatches(stream, input, Math.min(CHUNK, input.batchSize))) {
+      if (!open) {
+        if (!(await granted())) break;
+        sqlite.exec('BEGIN IMMEDIATE');
+        open = { records: 0, errors: [] };
+      }
+      const before = storing.position;
+      // the saved position includes this chunk's totals: computed inside the transaction
+      const state = storing.key ? { key: storing.key, value: (st: UpsertStats) => positionAfter(before, chunk, st) } : undefined;
+      const stats = await upsertItems(storing.db, chunk.papers.map((paper) => ({ paper })), { calendar: storing.calendar, state });
+      storing.position = positionAfter(before, chunk, stats);
+      open.records += chunk.records;
+      for (const e of chunk.errors) open.errors.push(e);
+      if (open.records >= input.batchSize) commit();
+    }
+    if (open) commit();
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw err;
+  }
 }
 
 main(workerData as WorkerInput).catch((err) => parentPort!.postMessage({ failed: (err as Error).message } satisfies WorkerMessage));
