@@ -98,12 +98,8 @@ async function main(input: WorkerInput): Promise<void> {
  */
 const CHUNK = 500;
 
-interface Storing {
-  db: Store;
-  calendar: Calendar;
-  key: string | null;
-  position: SnapshotPosition;
-}
+/** The catalog a worker stores into (WorkerInput.store), its connection, and the position reached. */
+type Storing = NonNullable<WorkerInput['store']> & { db: Store };
 
 async function storeBatches(stream: AsyncIterable<Buffer>, input: WorkerInput, storing: Storing, granted: () => Promise<boolean>, stored: (b: StoredBatch) => void): Promise<void> {
   const sqlite = storing.db.sqlite!;
