@@ -8,7 +8,8 @@
  *   position in the same transaction, and posts only what the main thread reports (records,
  *   errors, the position). Posting a batch costs a structured clone on both sides, measured at
  *   ~57 µs a paper (serialize 30, deserialize 27): more than storing it (~35 µs). Storing here
- *   leaves the other core to the search indexer (src/search/lexical-worker.ts).
+ *   leaves the other core to the search indexer (src/search/lexical-worker.ts). A batch is one
+ *   transaction, parsed and written a chunk at a time inside it (storeBatches).
  *
  * Protocol: the parent posts { credit: n } to allow n more batches; the worker posts { batch }
  * or { stored } messages and finally { done }. At most the granted number of batches is ever in
