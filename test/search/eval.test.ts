@@ -20,7 +20,7 @@ import { ProductRanker, newestDay, phraseChecker } from '../../src/search/eval/p
 import { Fts5Bm25Ranker, RandomRanker, orQuery } from '../../src/search/eval/baselines.js';
 import { formatPerQuery, formatTable, runEval, type TaskResult } from '../../src/search/eval/run.js';
 import { checkFloors, loadFloors } from '../../src/search/eval/floors.js';
-import { mulberry32 } from '../../src/search/eval/random.js';
+import { mulberry32 } from '../../src/random.js';
 import type { EvalDoc, Ranker } from '../../src/search/eval/types.js';
 
 const docs = loadCorpus();

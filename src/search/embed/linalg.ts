@@ -18,9 +18,6 @@ export interface Csr {
   values: Float32Array;
 }
 
-/** A seeded PRNG (mulberry32): same seed, same stream on every machine. */
-export const prng = mulberry32;
-
 /** Standard normal samples from a uniform PRNG (Box–Muller). */
 export function gaussian(rand: () => number): () => number {
   let spare: number | null = null;
@@ -404,7 +401,7 @@ export function truncatedSvd(x: Csr, k: number, opts: SvdOptions = {}): { v: Flo
 function rightSvd(x: Csr, k: number, opts: SvdOptions): { v: Float32Array; sigma: Float64Array } {
   const m = x.cols;
   const l = Math.min(k + (opts.oversample ?? 16), Math.max(m, 1));
-  const normal = gaussian(prng(opts.seed ?? 1));
+  const normal = gaussian(mulberry32(opts.seed ?? 1));
   let y = new Float32Array(m * l);
   for (let i = 0; i < y.length; i++) y[i] = normal();
   let z = new Float32Array(m * l);

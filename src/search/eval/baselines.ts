@@ -8,7 +8,8 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { EvalDoc, Ranker } from './types.js';
-import { hash32, mulberry32 } from './random.js';
+import { hash32 } from './random.js';
+import { mulberry32 } from '../../random.js';
 
 /** The words of a query as the old simple.ts read them: letters and digits, lowercased, at most 32. */
 export function queryWords(q: string): string[] {

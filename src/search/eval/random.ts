@@ -1,8 +1,6 @@
 /** Small seeded randomness for the evaluation: reproducible samples and the chance-level ranker. */
 import { mulberry32 } from '../../random.js';
 
-export { mulberry32 };
-
 /** FNV-1a 32-bit hash of a string. */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;

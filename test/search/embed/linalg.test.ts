@@ -1,7 +1,8 @@
 /** The linear algebra of training: eigen-decomposition, orthonormalization, randomized SVD. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gaussian, orthonormalize, prng, symmetricEigen, transpose, truncatedSvd, type Csr } from '../../../src/search/embed/linalg.js';
+import { gaussian, orthonormalize, symmetricEigen, transpose, truncatedSvd, type Csr } from '../../../src/search/embed/linalg.js';
+import { mulberry32 as prng } from '../../../src/random.js';
 
 function randomSymmetric(l: number, seed: number): Float64Array {
   const g = gaussian(prng(seed));
