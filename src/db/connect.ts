@@ -236,3 +236,25 @@ export async function withSqlite<T>(store: Store, fn: (sqlite: BetterSqlite3.Dat
   if (!sqlite) throw new Error('withSqlite called on a PostgreSQL store');
   return store.db.connection().execute(async () => fn(sqlite));
 }
+
+/**
+ * A passive checkpoint of a SQLite catalog's write-ahead log: copies the committed pages into
+ * the database file and syncs both, without waiting for (or blocking) readers and the writer. A
+ * checkpoint that finds another one running (SQLITE_BUSY) leaves the work to the next.
+ *
+ * The bulk import's storing connection does not checkpoint on commit (wal_autocheckpoint = 0):
+ * the main thread, idle otherwise, checkpoints after every stored batch, so the storing thread
+ * no longer waits for the copying and the syncs. Measured at 2.7 million synthetic papers: the
+ * storing thread's commits took 33 s in all with SQLite's automatic checkpoints, 12 s this way;
+ * the import took 163 s instead of 182. Only a writer whose transaction begins on a fully
+ * checkpointed log restarts the log from its beginning, and the main thread's checkpoints run
+ * while the next transaction is open, so the storing connection still checkpoints itself every
+ * few batches, between transactions (src/ingest/snapshot-worker.ts).
+ */
+export function checkpoint(sqlite: BetterSqlite3.Database): void {
+  try {
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+  }
+}

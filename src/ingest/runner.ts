@@ -11,7 +11,7 @@
  */
 import { createReadStream, openSync, readSync, closeSync, statSync, realpathSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { withSqlite, type Store } from '../db/connect.js';
+import { checkpoint, withSqlite, type Store } from '../db/connect.js';
 import { emptyStats, upsertItems, type UpsertStats } from '../papers/upsert.js';
 import { deletePapers, getIngestState, setIngestState } from '../papers/repository.js';
 import type { Calendar } from '../papers/calendar.js';
@@ -197,6 +197,8 @@ async function importSnapshot(store: Store, input: string, stdin: AsyncIterable<
       const worker = storingWorker(input, batchSize, { database: store.sqlite.name, calendar: opts.calendar, key, position: pos });
       try {
         for (let m = await worker.next(); m; m = await worker.next()) {
+          // the storing connection leaves checkpoints to this thread (src/db/connect.ts checkpoint)
+          checkpoint(store.sqlite);
           noteErrors(m.errors);
           pos = m.position;
           progress?.update(pos.offset, pos.records);

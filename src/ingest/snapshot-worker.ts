@@ -20,7 +20,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { positionAfter, readSnapshotBatches, type SnapshotBatch, type SnapshotPosition } from './snapshot-reader.js';
-import { openStore, type Store } from '../db/connect.js';
+import { checkpoint, openStore, type Store } from '../db/connect.js';
 import { upsertItems, type UpsertStats } from '../papers/upsert.js';
 import type { Calendar } from '../papers/calendar.js';
 import type { RecordError } from './types.js';
@@ -68,6 +68,9 @@ async function main(input: WorkerInput): Promise<void> {
   // (the lexical indexer's token table grew from ~21 to 32 MB at 2.7 million synthetic papers,
   // 344,000 tokens: src/search/lexical/builder.ts).
   storing?.db.sqlite?.pragma('cache_size = -32768');
+  // No checkpoint on commit: the main thread checkpoints after every batch, this connection
+  // every RESTART_EVERY commits (src/db/connect.ts checkpoint).
+  storing?.db.sqlite?.pragma('wal_autocheckpoint = 0');
   const granted = async (): Promise<boolean> => {
     while (credit === 0 && !stopping) await new Promise<void>((r) => (wake = r));
     if (stopping) return false;
@@ -99,6 +102,14 @@ async function main(input: WorkerInput): Promise<void> {
  */
 const CHUNK = 500;
 
+/**
+ * Every this many commits the storing connection checkpoints the write-ahead log itself, between
+ * transactions, so that the log restarts from its beginning and stays a few batches long; the
+ * main thread's checkpoints after every batch (src/db/connect.ts checkpoint) have copied most of
+ * it by then.
+ */
+const RESTART_EVERY = 4;
+
 /** The catalog a worker stores into (WorkerInput.store), its connection, and the position reached. */
 type Storing = NonNullable<WorkerInput['store']> & { db: Store };
 
@@ -106,10 +117,12 @@ async function storeBatches(stream: AsyncIterable<Buffer>, input: WorkerInput, s
   const sqlite = storing.db.sqlite!;
   /** the open transaction's records and bad records */
   let open: { records: number; errors: RecordError[] } | null = null;
+  let commits = 0;
   const commit = () => {
     sqlite.exec('COMMIT');
     stored({ records: open!.records, errors: open!.errors, position: storing.position });
     open = null;
+    if (++commits % RESTART_EVERY === 0) checkpoint(sqlite);
   };
   try {
     for await (const chunk of readSnapshotBatches(stream, input, Math.min(CHUNK, input.batchSize))) {
