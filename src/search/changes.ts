@@ -10,7 +10,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
-import type { PaperAuthor } from '../papers/model.js';
 import type { SearchDoc } from './types.js';
 import { memoize } from '../memo.js';
 
@@ -29,7 +28,7 @@ interface PaperChangeRow {
   change_seq: number;
   id: string;
   title: string;
-  authors: string;
+  author_keys: string;
   abstract: string;
   categories: string;
   announce_day: string | null;
@@ -37,7 +36,7 @@ interface PaperChangeRow {
   upvotes: number;
 }
 
-const PAPER_COLUMNS = 'seq, change_seq, id, title, authors, abstract, categories, announce_day, submitted_at, upvotes';
+const PAPER_COLUMNS = 'seq, change_seq, id, title, author_keys, abstract, categories, announce_day, submitted_at, upvotes';
 
 /** Days since 1970-01-01 of a YYYY-MM-DD (or ISO time) text; 0 when absent. */
 export function dayNumber(day: string | null): number {
@@ -55,13 +54,19 @@ function storedDayNumber(day: string | null): number {
   return day ? rememberedDayNumber(day) : 0;
 }
 
-/** A search document from a catalog row's columns (authors as stored: JSON; categories space-separated). */
-function searchDoc(seq: number, id: string, title: string, authors: string, abstract: string, categories: string, day: string | null, upvotes: number): SearchDoc {
+/**
+ * A search document from a catalog row's columns (categories space-separated). Authors come as
+ * their name keys (papers.author_keys: "c balazs, e l berger", src/papers/names.ts authorKey):
+ * what the lexical index makes of a name (folded, split into letters and digits) is the same
+ * tokens as of its key, and splitting the keys costs the bulk indexer ~2.6 µs a paper less than
+ * parsing the authors' JSON (2.7 million synthetic papers: 7 s).
+ */
+function searchDoc(seq: number, id: string, title: string, authorKeys: string, abstract: string, categories: string, day: string | null, upvotes: number): SearchDoc {
   return {
     seq,
     id,
     title,
-    authors: (JSON.parse(authors) as PaperAuthor[]).map((a) => a.name),
+    authors: authorKeys ? authorKeys.split(', ') : [],
     abstract,
     categories: categories ? categories.split(' ') : [],
     day: storedDayNumber(day),
@@ -71,7 +76,7 @@ function searchDoc(seq: number, id: string, title: string, authors: string, abst
 
 /** A catalog row as a search document. */
 export function toSearchDoc(r: PaperChangeRow): SearchDoc {
-  return searchDoc(Number(r.seq), r.id, r.title, r.authors, r.abstract, r.categories, r.announce_day ?? r.submitted_at, Number(r.upvotes));
+  return searchDoc(Number(r.seq), r.id, r.title, r.author_keys, r.abstract, r.categories, r.announce_day ?? r.submitted_at, Number(r.upvotes));
 }
 
 /**

@@ -10,7 +10,7 @@ export interface SearchDoc {
   /** canonical arXiv id */
   id: string;
   title: string;
-  /** author names in order */
+  /** the authors in order: names, or their keys (src/papers/names.ts authorKey), which index alike */
   authors: string[];
   abstract: string;
   /** primary first */
