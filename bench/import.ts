@@ -3,10 +3,10 @@
  * import it into SQLite and PostgreSQL, side by side. On SQLite the full-text index is included:
  * the lexical index built by the import's worker thread, src/search/lexical-worker.ts. On
  * PostgreSQL the import only stores: each app instance builds its own lexical index from the
- * change log (migration 3 dropped the GIN-indexed tsvector). Prints records per second, the importing process's peak RSS and,
- * for SQLite, the lexical index (segments, bytes) and when the papers were stored and when they
- * were searchable (the index caught up and committed: the import's end), as Markdown for the
- * README.
+ * change log (migration 3 dropped the GIN-indexed tsvector). Prints records per second, the
+ * importing process's peak RSS and, for SQLite, the lexical index (segments, bytes) and when the
+ * papers were stored and when they were searchable (the index caught up and committed: the
+ * import's end), as Markdown for the README.
  *
  *   npm run bench:import -- [--count 200000] [--engines sqlite,postgres] [--seed 1]
  *

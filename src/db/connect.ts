@@ -246,10 +246,10 @@ export async function withSqlite<T>(store: Store, fn: (sqlite: BetterSqlite3.Dat
  * the main thread, idle otherwise, checkpoints after every stored batch, so the storing thread
  * no longer waits for the copying and the syncs. Measured at 2.7 million synthetic papers (CPU
  * profiles): the storing thread's commits took 33 s in all with SQLite's automatic checkpoints,
- * 12 s this way; the import took 163 s instead of 182. Only a writer whose transaction begins on a fully
- * checkpointed log restarts the log from its beginning, and the main thread's checkpoints run
- * while the next transaction is open, so the storing connection still checkpoints itself every
- * few batches, between transactions (src/ingest/snapshot-worker.ts).
+ * 12 s this way; the import took 163 s instead of 182. Only a writer whose transaction begins on
+ * a fully checkpointed log restarts the log from its beginning, and the main thread's
+ * checkpoints run while the next transaction is open, so the storing connection still
+ * checkpoints itself every few batches, between transactions (src/ingest/snapshot-worker.ts).
  */
 export function checkpoint(sqlite: BetterSqlite3.Database): void {
   try {
