@@ -58,9 +58,20 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
   for (const s of segs) for (let i = 0; i < s.tombs.length; i++) if (owner[s.tombs[i]!] === -1) tombSet.add(s.tombs[i]!);
   const tombs = Int32Array.from(tombSet).sort();
 
+  // The output's size, for its buffer: the inputs' postings (lists concatenate) and a dictionary
+  // that shares most terms (measured: 5 buffers of 65,536 papers, 3.4 MB of dictionary each,
+  // merged into 5.4 MB). A short estimate costs a copy of the postings, a long one a copy of
+  // the whole segment (SegmentWriter.finish).
   let postings = 0;
-  for (const s of segs) postings += s.main.length - s.postBase;
-  const writer = new SegmentWriter(Math.max(1 << 16, postings));
+  let dicts = 0;
+  let largest = 0;
+  for (const s of segs) {
+    postings += s.postBytes;
+    const dict = s.main.length - s.postBytes;
+    dicts += dict;
+    largest = Math.max(largest, dict);
+  }
+  const writer = new SegmentWriter(Math.max(1 << 16, postings + (postings >> 6) + Math.min(dicts, 2 * largest)));
   const k = segs.length;
   const readers = segs.map((s) => new DictReader(s));
   const has = readers.map((r) => r.next());

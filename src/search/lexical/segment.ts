@@ -11,8 +11,11 @@
  *   days      i32[docCount]     per doc: day, upvotes, field lengths (title, authors, abstract)
  *   upvotes   i32[docCount]     as of the commit that wrote the file; only read on open, to
  *   lens      u16[3·docCount]   rebuild the index's per-seq arrays (not kept in memory)
- *   main      the part kept in memory:
- *     header  u32 × 16: termCount dictBlocks dirBlocks dictBytes postBytes, offsets of:
+ *   main      the part kept in memory: a header, then the sections below, each found by its
+ *             offset in the header (new files put the postings right after the header, files
+ *             written before 2026-11-28 put them last; readers take both):
+ *     header  u32 × 16: termCount dictBlocks dirBlocks dictBytes postBytes, then the offsets of
+ *             dictStr dictPost dictDir dirLast dirOff dirMax dirCount dict postings
  *     dictStr   u32[dictBlocks]   offset of each dictionary block in `dict`
  *     dictPost  u32[dictBlocks]   postings offset of each block's first term
  *     dictDir   u32[dictBlocks]   block-directory index of each block's first term
@@ -43,6 +46,13 @@ export const FORMAT_VERSION = 1;
 export const DICT_BLOCK = 16;
 const FILE_HEADER = 32;
 const MAIN_HEADER_WORDS = 16;
+/**
+ * Where the postings begin in a new segment's main part: right after its header. The writer
+ * reserves the header's bytes in front of the postings and appends the other sections after
+ * them in the same buffer, so a segment is not copied once more at the end (a merge's output is
+ * hundreds of MB at 2.7 million papers, and that copy was the bulk import's peak memory).
+ */
+const POST_AT = MAIN_HEADER_WORDS * 4;
 
 /** Whether a term's postings carry field frequencies (text terms) or only doc ids (filter terms). */
 export function hasImpacts(term: string): boolean {
@@ -127,8 +137,10 @@ export class SegmentWriter {
   private readonly tDirMax = new IntList(64);
   private readonly tDirCount = new IntList(64);
 
-  constructor(postingsEstimate = 1 << 20) {
-    this.post = new ByteWriter(postingsEstimate);
+  /** `estimate`: bytes of the whole main part (postings and dictionary), to size its buffer */
+  constructor(estimate = 1 << 20) {
+    this.post = new ByteWriter(POST_AT + estimate);
+    this.post.length = POST_AT;
   }
 
   beginTerm(hasQ: boolean): void {
@@ -260,7 +272,7 @@ export class SegmentWriter {
     }
     pw.length = p;
     this.tDirLast.push(docs[n - 1]!);
-    this.tDirOff.push(start);
+    this.tDirOff.push(start - POST_AT);
     this.tDirMax.push(bmax);
     this.tDirCount.push(n);
     if (bmax > this.tMaxQ) this.tMaxQ = bmax;
@@ -301,7 +313,7 @@ export class SegmentWriter {
       const lastDoc = e.nb === 1 ? lastDocOfSingle(seg, e) : last;
       const bmax = e.nb === 1 ? e.maxQ : seg.dirMax[k]!;
       this.tDirLast.push(lastDoc);
-      this.tDirOff.push(start);
+      this.tDirOff.push(start - POST_AT);
       this.tDirMax.push(bmax);
       this.tDirCount.push(n);
       if (bmax > this.tMaxQ) this.tMaxQ = bmax;
@@ -320,10 +332,10 @@ export class SegmentWriter {
       return;
     }
     if (this.termCount > 0 && !(this.last < term)) throw new Error(`terms out of order: ${JSON.stringify(this.last)} then ${JSON.stringify(term)}`);
-    if (this.post.length > 0xffffffff) throw new Error('lexical segment too large (postings over 4 GB)');
+    if (this.post.length - POST_AT > 0xffffffff) throw new Error('lexical segment too large (postings over 4 GB)');
     if (this.termCount % DICT_BLOCK === 0) {
       this.dictStr.push(this.dict.length);
-      this.dictPost.push(this.tStart);
+      this.dictPost.push(this.tStart - POST_AT);
       this.dictDir.push(this.dirLast.length);
       this.prev = '';
     }
@@ -403,18 +415,36 @@ export class SegmentWriter {
     add(this.dirMax.subarray(0, this.dirLast.length));
     add(this.dirCount.subarray(0, this.dirLast.length));
     add(this.dict.result());
-    add(this.post.result());
-    let off = MAIN_HEADER_WORDS * 4;
-    const offsets: number[] = [];
+    // the postings are in place, after the header's reserved bytes; the other sections follow
+    const pw = this.post;
+    const postBytes = pw.length - POST_AT;
+    let off = align8(pw.length);
+    const offsets: number[] = [POST_AT];
     for (const part of parts) {
       offsets.push(off);
       off = align8(off + part.byteLength);
     }
-    const main = Buffer.alloc(off);
-    const dv = new DataView(main.buffer, main.byteOffset, main.byteLength);
-    const header = [this.termCount, this.dictStr.length, this.dirLast.length, this.dict.length, this.post.length, ...offsets];
-    header.forEach((v, i) => dv.setUint32(i * 4, v, true));
-    parts.forEach((part, i) => main.set(part, offsets[i]!));
+    let buf = pw.buf;
+    if (buf.length < off) {
+      // the estimate was short: grow to the exact size (not by doubling), one copy of the postings
+      buf = new Uint8Array(off);
+      buf.set(pw.buf.subarray(0, pw.length));
+    }
+    buf.fill(0, pw.length, off);
+    parts.forEach((part, i) => buf.set(part, offsets[i + 1]!));
+    // the offsets in the header's order: the eight sections of `parts`, then the postings
+    const header = [this.termCount, this.dictStr.length, this.dirLast.length, this.dict.length, postBytes, ...offsets.slice(1), POST_AT];
+    const dv = new DataView(buf.buffer, buf.byteOffset, POST_AT);
+    for (let i = 0; i < MAIN_HEADER_WORDS; i++) dv.setUint32(i * 4, header[i] ?? 0, true);
+    // a buffer much larger than its segment (an estimate too high, or postings that outgrew it
+    // and doubled it) is copied to fit rather than kept: an index that is queried holds its
+    // segments for their lifetime
+    const view = Buffer.from(buf.buffer, buf.byteOffset, off);
+    let main = view;
+    if (buf.length - off > off >> 3) {
+      main = Buffer.alloc(off); // never from the shared pool: sections must stay 8-aligned
+      main.set(view);
+    }
     return new Segment(id, docs, tombs, main);
   }
 }
@@ -446,6 +476,8 @@ export class Segment {
   readonly dictBase: number;
   readonly dictEnd: number;
   readonly postBase: number;
+  /** bytes of the postings section */
+  readonly postBytes: number;
   /** docs whose current version is this segment's (maintained by the index) */
   live = 0;
   /** written to disk under `file` */
@@ -488,6 +520,7 @@ export class Segment {
     this.dictBase = off(7);
     this.dictEnd = off(7) + dictBytes;
     this.postBase = off(8);
+    this.postBytes = postBytes;
   }
 
   get docCount(): number {

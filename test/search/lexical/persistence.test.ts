@@ -7,6 +7,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { LexicalIndex, MANIFEST, type LexicalQuery } from '../../../src/search/lexical/index.js';
 import { buildIndex } from '../../../src/search/lexical/bulk.js';
@@ -202,4 +203,75 @@ test('write-only: committed segments leave memory, merges read them back, and th
   assert.equal(reader.size, 5999);
   assert.equal(reader.changeSeq, 6002);
   reader.close();
+});
+
+/**
+ * A segment file's main part rewritten in the layout written before 2026-11-28 (the postings
+ * after every other section instead of right after the header); the header's offsets say where
+ * each section is, so readers take either layout.
+ */
+function postingsLast(file: Buffer): Buffer {
+  const fileHeader = new DataView(file.buffer, file.byteOffset, 32);
+  const metaBytes = fileHeader.getUint32(16, true);
+  const main = file.subarray(metaBytes);
+  const h = (i: number) => main.readUInt32LE(i * 4);
+  const [dictBlocks, dirBlocks, dictBytes, postBytes] = [h(1), h(2), h(3), h(4)];
+  const sizes = [4 * dictBlocks, 4 * dictBlocks, 4 * dictBlocks, 4 * dirBlocks, 4 * dirBlocks, dirBlocks, dirBlocks, dictBytes, postBytes];
+  const align8 = (n: number) => (n + 7) & ~7;
+  const offsets: number[] = [];
+  let off = 64;
+  for (const size of sizes) {
+    offsets.push(off);
+    off = align8(off + size);
+  }
+  const out = Buffer.alloc(off);
+  main.copy(out, 0, 0, 20);
+  sizes.forEach((size, i) => {
+    out.writeUInt32LE(offsets[i]!, (5 + i) * 4);
+    main.copy(out, offsets[i]!, h(5 + i), h(5 + i) + size);
+  });
+  const meta = Buffer.from(file.subarray(0, metaBytes));
+  meta.writeUInt32LE(out.length, 20);
+  return Buffer.concat([meta, out]);
+}
+
+test('segments written with the postings last (before 2026-11-28) open, answer and merge as before', () => {
+  const changes = (from: number, to: number) => docs.slice(from, to).map((d) => ({ seq: d.seq, doc: d }));
+  const build = (dir: string) => {
+    const index = LexicalIndex.open(dir, { flushDocs: 1000, mergeFactor: 10 });
+    index.apply(changes(0, 3000), 3000);
+    index.apply([{ seq: 9, deleted: true }], 3001);
+    index.commit();
+    return index;
+  };
+  const control = build(scratchDir());
+  const want = answers(control);
+  const dir = scratchDir();
+  build(dir).close();
+  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { segments: Array<{ file: string; bytes: number; crc: number; docs: number }> };
+  assert.equal(manifest.segments.length, 4); // three of 1,000 papers and one with the deletion
+  for (const s of manifest.segments) {
+    const before = readFileSync(join(dir, s.file));
+    // written now: the postings right after the main part's 64-byte header
+    assert.equal(before.readUInt32LE(before.readUInt32LE(16) + 13 * 4), 64);
+    const old = postingsLast(before);
+    if (s.docs > 0) assert.ok(old.readUInt32LE(old.readUInt32LE(16) + 13 * 4) > 64);
+    writeFileSync(join(dir, s.file), old);
+    s.bytes = old.length;
+    s.crc = crc32(old);
+  }
+  writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest));
+  const index = LexicalIndex.open(dir, { flushDocs: 1000, mergeFactor: 10 });
+  assert.equal(index.size, 2999);
+  assert.deepEqual(answers(index), want);
+  // merged with a new segment into one: the same answers as the index that was never rewritten
+  for (const i of [index, control]) {
+    i.apply(changes(3000, 4000), 4000);
+    i.optimize();
+    i.commit();
+  }
+  assert.equal(index.stats().segments.length, 1);
+  assert.deepEqual(answers(index), answers(control));
+  index.close();
+  control.close();
 });
