@@ -15,7 +15,7 @@ import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
 import { mergePaper, sameValues, type PaperValues } from './merge.js';
 import type { Calendar } from './calendar.js';
-import { authorKey } from './names.js';
+import { AUTHOR_KEYS_SEPARATOR, authorKey } from './names.js';
 
 export interface UpsertOptions {
   calendar: Calendar;
@@ -148,7 +148,7 @@ function authorKeys(authors: PaperAuthor[]): string {
     }
     // ASCII: NFKD changes nothing, there are no combining marks, and \p{L}\p{N} are [a-z0-9] once lowercased
     const key = ascii ? name.toLowerCase().replace(NOT_ALNUM, ' ').trim() : authorKey(name);
-    out = i === 0 ? key : `${out}, ${key}`;
+    out = i === 0 ? key : out + AUTHOR_KEYS_SEPARATOR + key;
   }
   return out;
 }

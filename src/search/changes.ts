@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/connect.js';
 import type { SearchDoc } from './types.js';
 import { memoize } from '../memo.js';
+import { splitAuthorKeys } from '../papers/names.js';
 
 export type Change = { change: number; seq: number; doc: SearchDoc } | { change: number; seq: number; deleted: true };
 
@@ -67,7 +68,7 @@ function searchDoc(seq: number, id: string, title: string, authorKeys: string, a
     seq,
     id,
     title,
-    authors: authorKeys ? authorKeys.split(', ') : [],
+    authors: splitAuthorKeys(authorKeys),
     abstract,
     categories: categories ? categories.split(' ') : [],
     day: storedDayNumber(day),
