@@ -13,8 +13,8 @@
  *   buffer becomes a segment, so a killed import keeps most of its index.
  *   The manifest holds the change position: a rerun resumes from it and the change log replays
  *   the rest (a change applied twice is harmless).
- * - Write-only: nothing queries this index, so committed segments leave memory (a merge reads its
- *   inputs back from their files); the worker holds the buffer and the merge in progress, not
+ * - Write-only: nothing queries this index, so committed segments leave memory (a merge reads
+ *   their postings from their files as it goes); the worker holds the buffer and the merge in progress, not
  *   the whole index (measured at 2.7 million papers: see the README's import table).
  * - The parent posts 'finish' when the import is done: the worker catches up completely, turns
  *   the last buffer into a segment, merges what is due, commits and posts { done }. 'stop' (an

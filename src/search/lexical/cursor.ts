@@ -147,7 +147,7 @@ export class PartCursor implements DocIter {
   private decode(bi: number): void {
     const seg = this.seg;
     const b = this.buf;
-    let p = this.nb === 1 ? this.e.off : seg.postBase + seg.dirOff[this.dirStart + bi]!;
+    let p = seg.postBase + (this.nb === 1 ? this.e.off : seg.dirOff[this.dirStart + bi]!);
     const n = this.nb === 1 ? this.df : seg.dirCount[this.dirStart + bi]!;
     const prevLast = bi === 0 ? -1 : this.dirLast[this.dirStart + bi - 1]!;
     let c = b[p++]!;

@@ -43,8 +43,9 @@ import { DocBuffer } from './builder.js';
 import { AndIter, AuthorFieldIter, DayWindowIter, OrIter, PartCursor, TermIter, WINDOW_SHIFT, type DocIter } from './cursor.js';
 import { relevanceTopK, sortedTopK, TopK, type EvalStats, type Reject, type WindowIters } from './evaluate.js';
 import { DEFAULT_AVG_LEN, DONE, HI_SUFFIX, Impacts, MIN_DOCS_FOR_STATS, SCORE_UNIT, growInt32, idfWeight } from './format.js';
-import { mergeSegments } from './merge.js';
+import { inMemory, mergeSegments } from './merge.js';
 import { decodeList, readSegment, type LoadedSegment, type Segment, type TermEntry } from './segment.js';
+import { StreamedSegment } from './streamed.js';
 
 export type LexicalSort = 'relevance' | 'newest' | 'upvotes';
 
@@ -85,8 +86,9 @@ export interface LexicalOptions {
   avgLen?: [number, number, number];
   /**
    * A writer that never queries (a bulk import's indexer): committed segments keep only their
-   * docs in memory and are read back from their files when merged, so memory holds the buffer
-   * and the merge in progress instead of the whole index. Queries throw.
+   * docs in memory and a merge reads their postings from their files as it goes (streamed.ts),
+   * so memory holds the buffer and the merge in progress instead of the whole index. Queries
+   * throw.
    */
   writeOnly?: boolean;
 }
@@ -110,7 +112,8 @@ export interface LexicalStats {
   observedAvgLen: [number, number, number] | null;
 }
 
-interface ManifestSegment {
+/** A segment as the manifest lists it. */
+export interface ManifestSegment {
   id: number;
   file: string;
   bytes: number;
@@ -541,7 +544,38 @@ export class LexicalIndex {
   private merge(inputs: Segment[]): void {
     if (inputs.length === 0) return;
     const id = this.nextId++;
-    const seg = mergeSegments(id, inputs.map((s) => this.loaded(s)), this.owner, this.lens, this.getImpacts());
+    // released segments are read from their files as the merge goes; each file is checked
+    // against its checksum before the output replaces it, and when the merge fails
+    const streamed: StreamedSegment[] = [];
+    const damaged = () => {
+      const bad = streamed.find((r) => !r.intact());
+      return bad ? new Error(`lexical index ${this.dir}: segment ${bad.file} is damaged`) : null;
+    };
+    let seg: Segment;
+    try {
+      const sources = inputs.map((s) => {
+        if (!s.released) return inMemory(s);
+        let r: StreamedSegment;
+        try {
+          r = StreamedSegment.open(join(this.dir, s.file), s.id, s.fileBytes, s.crc);
+        } catch (err) {
+          throw new Error(`lexical index ${this.dir}: segment ${s.file} is damaged (${(err as Error).message})`);
+        }
+        r.seg.live = s.live;
+        r.file = s.file;
+        streamed.push(r);
+        return r;
+      });
+      try {
+        seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts());
+      } catch (err) {
+        throw damaged() ?? err;
+      }
+      const bad = damaged();
+      if (bad) throw bad;
+    } finally {
+      for (const r of streamed) r.close();
+    }
     const owner = this.owner;
     for (let i = 0; i < seg.docs.length; i++) owner[seg.docs[i]!] = id;
     seg.live = seg.docCount;
@@ -555,19 +589,6 @@ export class LexicalIndex {
       this.segments.push(seg);
       this.byId.set(id, seg);
     }
-  }
-
-  /** A released segment read back from its file (the same object otherwise). */
-  private loaded(s: Segment): Segment {
-    if (!s.released) return s;
-    const l = readSegment(join(this.dir, s.file), s.id);
-    if (l.crc !== s.crc) throw new Error(`lexical index ${this.dir}: segment ${s.file} is damaged`);
-    l.seg.live = s.live;
-    l.seg.persisted = true;
-    l.seg.file = s.file;
-    l.seg.crc = s.crc;
-    l.seg.fileBytes = s.fileBytes;
-    return l.seg;
   }
 
   /** Write-only: drops the dictionaries and postings of the committed segments from memory. */

@@ -15,7 +15,25 @@
  * tier's bound.
  */
 import { BLOCK, HI_SUFFIX, SPLIT_MIN_DF, growInt32, growUint8, hiThreshold, type Impacts } from './format.js';
-import { DictReader, Segment, SegmentWriter, decodeList, hasImpacts, type TermEntry } from './segment.js';
+import { DictReader, Segment, SegmentWriter, decodeList, hasImpacts, type PostingsView, type TermEntry } from './segment.js';
+
+/**
+ * A merge's input: its docs, tombstones and dictionary (`seg`), and its postings, which the
+ * merge asks for term by term in dictionary order (a segment in memory has them all; a committed
+ * one is read from its file as the merge goes: streamed.ts).
+ */
+export interface MergeInput {
+  readonly seg: Segment;
+  /** bytes of its postings section */
+  readonly postBytes: number;
+  /** a view through which the postings [from, to) (offsets in the postings section) are read */
+  postings(from: number, to: number): PostingsView;
+}
+
+/** A segment in memory as a merge input. */
+export function inMemory(seg: Segment): MergeInput {
+  return { seg, postBytes: seg.postBytes, postings: () => seg };
+}
 
 /** Growable decoded postings. */
 class Postings {
@@ -34,9 +52,10 @@ class Postings {
 }
 
 /** The merged segment (id `id`). `owner` and `lens` (3 per seq) are the index's arrays by seq. */
-export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, lens: Uint16Array, impacts: Impacts): Segment {
+export function mergeSegments(id: number, inputs: MergeInput[], owner: Int32Array, lens: Uint16Array, impacts: Impacts): Segment {
   // inputs by first doc, so that disjoint ranges (bulk builds) concatenate
-  const segs = inputs.slice().sort((a, b) => (a.docs[0] ?? 0) - (b.docs[0] ?? 0) || a.id - b.id);
+  const ins = inputs.slice().sort((a, b) => (a.seg.docs[0] ?? 0) - (b.seg.docs[0] ?? 0) || a.seg.id - b.seg.id);
+  const segs = ins.map((x) => x.seg);
   // docs still owned by an input
   let total = 0;
   for (const s of segs) total += s.docCount;
@@ -65,9 +84,9 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
   let postings = 0;
   let dicts = 0;
   let largest = 0;
-  for (const s of segs) {
-    postings += s.postBytes;
-    const dict = s.main.length - s.postBytes;
+  for (const x of ins) {
+    postings += x.postBytes;
+    const dict = x.seg.main.length - x.seg.postBytes;
     dicts += dict;
     largest = Math.max(largest, dict);
   }
@@ -86,6 +105,8 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
   const decoded = segs.map(() => new Postings());
   const all = new Postings();
   const tmp = new Postings();
+  /** where each input's postings of the current term are read from */
+  const views: PostingsView[] = segs.slice();
   const lo: Array<TermEntry | null> = new Array(k).fill(null);
   const hi: Array<TermEntry | null> = new Array(k).fill(null);
 
@@ -95,7 +116,7 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
    */
   const decode = (i: number, e: TermEntry, into: Postings, at: number, withTf: boolean, withQ = withTf): number => {
     into.reserve(at + e.df);
-    const got = decodeList(segs[i]!, e, into.docs, withTf ? into.tfs : null, at, check[i] ? owner : null);
+    const got = decodeList(views[i]!, e, into.docs, withTf ? into.tfs : null, at, check[i] ? owner : null);
     if (withQ) {
       for (let j = at; j < at + got; j++) {
         const l = 3 * into.docs[j]!;
@@ -113,7 +134,7 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
    * CPU (quiet to loaded machine).
    */
   const append = (i: number, e: TermEntry, withQ: boolean): void => {
-    if (e.nb > 1) writer.copyBlocks(segs[i]!, e);
+    if (e.nb > 1) writer.copyBlocks(views[i]!, e);
     else if (withQ && e.df <= writer.room) {
       const got = decode(i, e, tmp, 0, true, false);
       writer.pushBoundedRun(tmp.docs, tmp.tfs, 0, got, e.maxQ);
@@ -232,6 +253,11 @@ export function mergeSegments(id: number, inputs: Segment[], owner: Int32Array, 
       if (has[i] && r.term === hiTerm) {
         hi[i] = r.entry();
         has[i] = r.next();
+      }
+      const a = lo[i] ?? hi[i];
+      if (a) {
+        const b = hi[i] ?? a;
+        views[i] = ins[i]!.postings(Math.min(a.off, b.off), Math.max(a.off + a.len, b.off + b.len));
       }
     }
     const withQ = hasImpacts(base);

@@ -45,7 +45,7 @@ export const MAGIC = 0x584c5044; // "DPLX"
 export const FORMAT_VERSION = 1;
 export const DICT_BLOCK = 16;
 const FILE_HEADER = 32;
-const MAIN_HEADER_WORDS = 16;
+export const MAIN_HEADER_WORDS = 16;
 /**
  * Where the postings begin in a new segment's main part: right after its header. The writer
  * reserves the header's bytes in front of the postings and appends the other sections after
@@ -65,7 +65,7 @@ export interface TermEntry {
   /** number of blocks */
   nb: number;
   maxQ: number;
-  /** byte offset of the list in the segment's main buffer */
+  /** byte offset of the list in the postings section */
   off: number;
   len: number;
   /** index of its first block in the directory (when nb > 1) */
@@ -99,7 +99,7 @@ function putVarint(b: Uint8Array, p: number, v: number): number {
   return p;
 }
 
-const align8 = (n: number) => (n + 7) & ~7;
+export const align8 = (n: number) => (n + 7) & ~7;
 
 /**
  * Writes a segment's main part: terms in ascending order, each one's postings pushed in doc order
@@ -284,15 +284,15 @@ export class SegmentWriter {
   }
 
   /** Appends a whole list of another segment (its docs above every doc pushed so far) block by block, unchanged. */
-  copyBlocks(seg: Segment, e: TermEntry): void {
+  copyBlocks(seg: PostingsView, e: TermEntry): void {
     this.flushBlock();
-    const src = seg.main;
+    const src = seg.post;
     const pw = this.post;
     let prevLast = -1;
     for (let bi = 0; bi < e.nb; bi++) {
       const k = e.dirStart + bi;
-      const from = e.nb === 1 ? e.off : seg.postBase + seg.dirOff[k]!;
-      const to = bi + 1 < e.nb ? seg.postBase + seg.dirOff[k + 1]! : e.off + e.len;
+      const from = seg.postBase + (e.nb === 1 ? e.off : seg.dirOff[k]!);
+      const to = seg.postBase + (bi + 1 < e.nb ? seg.dirOff[k + 1]! : e.off + e.len);
       // the first doc's gap is relative to the previous block, which changes
       let p = from;
       let c = src[p++]!;
@@ -457,14 +457,30 @@ function emptyMain(): Buffer {
 }
 
 /** The last doc of a one-block list (decoded). */
-function lastDocOfSingle(seg: Segment, e: TermEntry): number {
+function lastDocOfSingle(seg: PostingsView, e: TermEntry): number {
   const docs = new Int32Array(BLOCK);
   decodeList(seg, e, docs, null, 0, null);
   return docs[e.df - 1]!;
 }
 
+/**
+ * Where a term's postings are read from: the bytes of `post` from `postBase` on are the postings
+ * section (TermEntry.off counts from there), with the block directory of multi-block terms. A
+ * Segment in memory is its own view; a merge reads a committed segment's postings from its file
+ * through a window (streamed.ts).
+ */
+export interface PostingsView {
+  readonly id: number;
+  readonly post: Uint8Array;
+  readonly postBase: number;
+  readonly dirLast: Int32Array;
+  readonly dirOff: Uint32Array;
+  readonly dirMax: Uint8Array;
+  readonly dirCount: Uint8Array;
+}
+
 /** A segment's dictionary and postings, parsed. Immutable, except `live` (docs it still owns) kept by the index. */
-export class Segment {
+export class Segment implements PostingsView {
   readonly termCount: number;
   readonly dictStr: Uint32Array;
   readonly dictPost: Uint32Array;
@@ -476,6 +492,8 @@ export class Segment {
   readonly dictBase: number;
   readonly dictEnd: number;
   readonly postBase: number;
+  /** the buffer holding the postings (`main`) */
+  readonly post: Uint8Array;
   /** bytes of the postings section */
   readonly postBytes: number;
   /** docs whose current version is this segment's (maintained by the index) */
@@ -520,6 +538,7 @@ export class Segment {
     this.dictBase = off(7);
     this.dictEnd = off(7) + dictBytes;
     this.postBase = off(8);
+    this.post = main;
     this.postBytes = postBytes;
   }
 
@@ -633,7 +652,7 @@ export interface LoadedSegment {
   bytes: number;
 }
 
-function readExactly(fd: number, into: Uint8Array, position: number): void {
+export function readExactly(fd: number, into: Uint8Array, position: number): void {
   let done = 0;
   while (done < into.length) {
     const n = readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
@@ -642,31 +661,46 @@ function readExactly(fd: number, into: Uint8Array, position: number): void {
   }
 }
 
+/** A segment file's per-doc part (header included) and main part, read from an open file. */
+export interface SegmentMeta {
+  meta: Buffer;
+  docs: Int32Array;
+  tombs: Int32Array;
+  /** bytes of the main part, which follows `meta` in the file */
+  mainBytes: number;
+}
+
+/** Reads and checks a segment file's header and its per-doc part (docs and tombstones copied out). */
+export function readSegmentMeta(fd: number): SegmentMeta {
+  const head = Buffer.alloc(FILE_HEADER);
+  readExactly(fd, head, 0);
+  const dv = new DataView(head.buffer, head.byteOffset, FILE_HEADER);
+  if (dv.getUint32(0, true) !== MAGIC) throw new Error('lexical segment: bad magic');
+  if (dv.getUint32(4, true) !== FORMAT_VERSION) throw new Error('lexical segment: unsupported version');
+  const n = dv.getUint32(8, true);
+  const t = dv.getUint32(12, true);
+  const metaBytes = dv.getUint32(16, true);
+  const mainBytes = dv.getUint32(20, true);
+  if (metaBytes !== align8(FILE_HEADER + 18 * n + 4 * t)) throw new Error('lexical segment: bad header');
+  const meta = Buffer.alloc(metaBytes);
+  readExactly(fd, meta, 0);
+  const docs = new Int32Array(meta.buffer, meta.byteOffset + FILE_HEADER, n).slice();
+  const tombs = new Int32Array(meta.buffer, meta.byteOffset + FILE_HEADER + 4 * n, t).slice();
+  return { meta, docs, tombs, mainBytes };
+}
+
 /** Reads a segment file: the main part into its own buffer (kept), the per-doc arrays apart. */
 export function readSegment(path: string, id: number): LoadedSegment {
   const fd = openSync(path, 'r');
   try {
-    const head = Buffer.alloc(FILE_HEADER);
-    readExactly(fd, head, 0);
-    const dv = new DataView(head.buffer, head.byteOffset, FILE_HEADER);
-    if (dv.getUint32(0, true) !== MAGIC) throw new Error('lexical segment: bad magic');
-    if (dv.getUint32(4, true) !== FORMAT_VERSION) throw new Error('lexical segment: unsupported version');
-    const n = dv.getUint32(8, true);
-    const t = dv.getUint32(12, true);
-    const metaBytes = dv.getUint32(16, true);
-    const mainBytes = dv.getUint32(20, true);
-    if (metaBytes !== align8(FILE_HEADER + 18 * n + 4 * t)) throw new Error('lexical segment: bad header');
-    const meta = Buffer.alloc(metaBytes);
-    readExactly(fd, meta, 0);
+    const { meta, docs, tombs, mainBytes } = readSegmentMeta(fd);
+    const metaBytes = meta.length;
+    const n = docs.length;
     const main = Buffer.alloc(mainBytes);
     readExactly(fd, main, metaBytes);
     const ab = meta.buffer;
     const base = meta.byteOffset;
-    let off = FILE_HEADER;
-    const docs = new Int32Array(ab, base + off, n).slice();
-    off += 4 * n;
-    const tombs = new Int32Array(ab, base + off, t).slice();
-    off += 4 * t;
+    let off = FILE_HEADER + 4 * n + 4 * tombs.length;
     const days = new Int32Array(ab, base + off, n);
     off += 4 * n;
     const upvotes = new Int32Array(ab, base + off, n);
@@ -720,7 +754,7 @@ export class DictReader {
     if (this.index % DICT_BLOCK === 0) {
       const blk = this.index / DICT_BLOCK;
       this.pos = seg.dictBase + seg.dictStr[blk]!;
-      this.postPos = seg.postBase + seg.dictPost[blk]!;
+      this.postPos = seg.dictPost[blk]!;
       this.dirPos = seg.dictDir[blk]!;
     } else {
       this.postPos += this.len;
@@ -801,13 +835,13 @@ const scratchTf = new Int32Array(BLOCK);
  * Decodes a whole postings list into docs/tfs (from index `at`); with `owner`, keeps only the
  * postings of docs this segment still owns. Returns the number written.
  */
-export function decodeList(seg: Segment, e: TermEntry, docs: Int32Array, tfs: Int32Array | null, at: number, owner: Int32Array | null): number {
-  const b = seg.main;
+export function decodeList(seg: PostingsView, e: TermEntry, docs: Int32Array, tfs: Int32Array | null, at: number, owner: Int32Array | null): number {
+  const b = seg.post;
   const block = scratchBlock;
   const tfBlock = scratchTf;
   let w = at;
   let prevLast = -1;
-  let p = e.off;
+  let p = seg.postBase + e.off;
   for (let bi = 0; bi < e.nb; bi++) {
     const n = e.nb === 1 ? e.df : seg.dirCount[e.dirStart + bi]!;
     if (e.nb > 1) p = seg.postBase + seg.dirOff[e.dirStart + bi]!;

@@ -44,3 +44,33 @@ process.on('exit', () => {
 export function wordsOf(text: string): string[] {
   return text.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
 }
+
+/**
+ * A segment file's main part rewritten in the layout written before 2026-11-28 (the postings
+ * after every other section instead of right after the header); the header's offsets say where
+ * each section is, so readers take either layout.
+ */
+export function postingsLast(file: Buffer): Buffer {
+  const fileHeader = new DataView(file.buffer, file.byteOffset, 32);
+  const metaBytes = fileHeader.getUint32(16, true);
+  const main = file.subarray(metaBytes);
+  const h = (i: number) => main.readUInt32LE(i * 4);
+  const [dictBlocks, dirBlocks, dictBytes, postBytes] = [h(1), h(2), h(3), h(4)];
+  const sizes = [4 * dictBlocks, 4 * dictBlocks, 4 * dictBlocks, 4 * dirBlocks, 4 * dirBlocks, dirBlocks, dirBlocks, dictBytes, postBytes];
+  const align8 = (n: number) => (n + 7) & ~7;
+  const offsets: number[] = [];
+  let off = 64;
+  for (const size of sizes) {
+    offsets.push(off);
+    off = align8(off + size);
+  }
+  const out = Buffer.alloc(off);
+  main.copy(out, 0, 0, 20);
+  sizes.forEach((size, i) => {
+    out.writeUInt32LE(offsets[i]!, (5 + i) * 4);
+    main.copy(out, offsets[i]!, h(5 + i), h(5 + i) + size);
+  });
+  const meta = Buffer.from(file.subarray(0, metaBytes));
+  meta.writeUInt32LE(out.length, 20);
+  return Buffer.concat([meta, out]);
+}

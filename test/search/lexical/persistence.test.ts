@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { LexicalIndex, MANIFEST, type LexicalQuery } from '../../../src/search/lexical/index.js';
 import { buildIndex } from '../../../src/search/lexical/bulk.js';
 import type { SearchDoc } from '../../../src/search/types.js';
-import { scratchDir, syntheticDocs } from './helpers.js';
+import { postingsLast, scratchDir, syntheticDocs } from './helpers.js';
 
 let docs: SearchDoc[];
 before(async () => {
@@ -204,36 +204,6 @@ test('write-only: committed segments leave memory, merges read them back, and th
   assert.equal(reader.changeSeq, 6002);
   reader.close();
 });
-
-/**
- * A segment file's main part rewritten in the layout written before 2026-11-28 (the postings
- * after every other section instead of right after the header); the header's offsets say where
- * each section is, so readers take either layout.
- */
-function postingsLast(file: Buffer): Buffer {
-  const fileHeader = new DataView(file.buffer, file.byteOffset, 32);
-  const metaBytes = fileHeader.getUint32(16, true);
-  const main = file.subarray(metaBytes);
-  const h = (i: number) => main.readUInt32LE(i * 4);
-  const [dictBlocks, dirBlocks, dictBytes, postBytes] = [h(1), h(2), h(3), h(4)];
-  const sizes = [4 * dictBlocks, 4 * dictBlocks, 4 * dictBlocks, 4 * dirBlocks, 4 * dirBlocks, dirBlocks, dirBlocks, dictBytes, postBytes];
-  const align8 = (n: number) => (n + 7) & ~7;
-  const offsets: number[] = [];
-  let off = 64;
-  for (const size of sizes) {
-    offsets.push(off);
-    off = align8(off + size);
-  }
-  const out = Buffer.alloc(off);
-  main.copy(out, 0, 0, 20);
-  sizes.forEach((size, i) => {
-    out.writeUInt32LE(offsets[i]!, (5 + i) * 4);
-    main.copy(out, offsets[i]!, h(5 + i), h(5 + i) + size);
-  });
-  const meta = Buffer.from(file.subarray(0, metaBytes));
-  meta.writeUInt32LE(out.length, 20);
-  return Buffer.concat([meta, out]);
-}
 
 test('segments written with the postings last (before 2026-11-28) open, answer and merge as before', () => {
   const changes = (from: number, to: number) => docs.slice(from, to).map((d) => ({ seq: d.seq, doc: d }));
