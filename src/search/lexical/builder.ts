@@ -14,7 +14,7 @@
  */
 import type { SearchDoc } from '../types.js';
 import { AUTHOR_PREFIX, MAX_TOKEN_LENGTH, categoryTerms, termOf, tokenize } from './analyzer.js';
-import { IntList, MAX_LEN, growInt32, type Impacts } from './format.js';
+import { IntList, MAX_LEN, growInt32, growUint16, type Impacts } from './format.js';
 import { SegmentWriter, hasImpacts, type Segment } from './segment.js';
 
 const INC_ABSTRACT = 1;
@@ -313,7 +313,8 @@ export class DocBuffer {
   private pStart = new IntList(1025);
   // postings stream
   private pTerm = new Int32Array(1 << 16);
-  private pTf = new Int32Array(1 << 16);
+  /** packed field frequencies (format.ts packTf: 16 bits) */
+  private pTf = new Uint16Array(1 << 16);
   private pLen = 0;
   /**
    * The terms of the doc being added: an open-addressing table by term id of [id, packed field
@@ -345,7 +346,7 @@ export class DocBuffer {
 
   /** Approximate bytes held. */
   get memory(): number {
-    return this.pTerm.byteLength * 2 + this.seqs.data.byteLength * 6;
+    return this.pTerm.byteLength + this.pTf.byteLength + this.seqs.data.byteLength * 6;
   }
 
   /** Counts an occurrence of term `id` in the doc being added (`inc`: its field's; 0: none). */
@@ -509,7 +510,7 @@ export class DocBuffer {
     const nt = this.nt;
     if (this.pLen + nt > this.pTerm.length) {
       this.pTerm = growInt32(this.pTerm, this.pLen + nt);
-      this.pTf = growInt32(this.pTf, this.pLen + nt);
+      this.pTf = growUint16(this.pTf, this.pLen + nt);
     }
     const pTerm = this.pTerm;
     const pTf = this.pTf;
@@ -608,7 +609,7 @@ export class DocBuffer {
     }
     // scatter, computing impacts (for the bounds)
     const outDocs = new Int32Array(total);
-    const outTf = new Int32Array(total);
+    const outTf = new Uint16Array(total);
     const outQ = new Uint8Array(total);
     const fill = start.slice();
     const lens = this.lens.data;
@@ -666,7 +667,7 @@ export class DocBuffer {
     // the postings stream keeps its size for the next buffer, unless that was far more than this one used
     if (this.pTerm.length > 1 << 20 && this.pTerm.length > 8 * used) {
       this.pTerm = new Int32Array(Math.max(1 << 16, 2 * used));
-      this.pTf = new Int32Array(Math.max(1 << 16, 2 * used));
+      this.pTf = new Uint16Array(Math.max(1 << 16, 2 * used));
     }
   }
 }

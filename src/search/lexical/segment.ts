@@ -168,7 +168,7 @@ export class SegmentWriter {
   }
 
   /** Appends postings from arrays. */
-  pushRun(docs: Int32Array, tfs: Int32Array | null, qs: Uint8Array | null, from: number, count: number): void {
+  pushRun(docs: Int32Array, tfs: Int32Array | Uint16Array | null, qs: Uint8Array | null, from: number, count: number): void {
     for (let i = from; i < from + count; i++) {
       const k = this.pN;
       this.pDocs[k] = docs[i]!;
@@ -388,7 +388,7 @@ export class SegmentWriter {
   }
 
   /** A whole term at once (docs ascending), split into impact tiers when it is long enough. */
-  addTerm(term: string, docs: Int32Array, tfs: Int32Array | null, qs: Uint8Array | null, from: number, count: number): void {
+  addTerm(term: string, docs: Int32Array, tfs: Int32Array | Uint16Array | null, qs: Uint8Array | null, from: number, count: number): void {
     const t = tfs !== null && qs !== null && count >= SPLIT_MIN_DF ? hiThreshold(qs, from, count) : 256;
     if (t > 255) {
       this.beginTerm(tfs !== null);
