@@ -661,7 +661,7 @@ export function readExactly(fd: number, into: Uint8Array, position: number): voi
   }
 }
 
-/** A segment file's per-doc part (header included) and main part, read from an open file. */
+/** A segment file's header and per-doc part (`meta`), its docs and tombstones, and the size of the main part after them. */
 export interface SegmentMeta {
   meta: Buffer;
   docs: Int32Array;
