@@ -14,8 +14,9 @@
  *   The manifest holds the change position: a rerun resumes from it and the change log replays
  *   the rest (a change applied twice is harmless).
  * - Write-only: nothing queries this index, so committed segments leave memory (a merge reads
- *   their postings from their files as it goes); the worker holds the buffer and the merge in progress, not
- *   the whole index (measured at 2.7 million papers: see the README's import table).
+ *   their postings from their files as it goes); the worker holds the buffer and the merge in
+ *   progress, not the whole index (measured at 2.7 million papers: see the README's import
+ *   table).
  * - The parent posts 'finish' when the import is done: the worker catches up completely, turns
  *   the last buffer into a segment, merges what is due, commits and posts { done }. 'stop' (an
  *   interrupted import) commits what was applied without catching up.

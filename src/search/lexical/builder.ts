@@ -642,8 +642,8 @@ export class DocBuffer {
     // the segment's size, for the writer's buffer: measured on 65,536-paper buffers of synthetic
     // papers, 1.57–1.60 bytes a posting and 11.2 bytes of dictionary sections a term (a small
     // buffer ~2 bytes a posting, which the terms' share covers). Sized from the postings alone,
-    // the buffer doubled once or twice and was then copied to fit: three ~8–30 MB allocations
-    // and copies a freeze instead of one.
+    // the buffer doubled once and was then copied to its exact size: three allocations and
+    // copies a freeze (~7, ~14 and ~15 MB) instead of one.
     const writer = new SegmentWriter(Math.max(1 << 16, Math.ceil(total * 1.625) + 12 * sortedIds.length));
     for (let i = 0; i < sortedIds.length; i++) {
       const t = sortedIds[i]!;

@@ -547,32 +547,23 @@ export class LexicalIndex {
     // released segments are read from their files as the merge goes; each file is checked
     // against its checksum before the output replaces it, and when the merge fails
     const streamed: StreamedSegment[] = [];
-    const damaged = () => {
-      const bad = streamed.find((r) => !r.intact());
-      return bad ? new Error(`lexical index ${this.dir}: segment ${bad.file} is damaged`) : null;
-    };
-    let seg: Segment;
+    let seg: Segment | null = null;
+    let failure: unknown = null;
     try {
       const sources = inputs.map((s) => {
         if (!s.released) return inMemory(s);
-        let r: StreamedSegment;
-        try {
-          r = StreamedSegment.open(join(this.dir, s.file), s.id, s.fileBytes, s.crc);
-        } catch (err) {
-          throw new Error(`lexical index ${this.dir}: segment ${s.file} is damaged (${(err as Error).message})`);
-        }
-        r.seg.live = s.live;
-        r.file = s.file;
+        const r = this.openStreamed(s);
         streamed.push(r);
         return r;
       });
-      try {
-        seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts());
-      } catch (err) {
-        throw damaged() ?? err;
-      }
-      const bad = damaged();
-      if (bad) throw bad;
+      seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts());
+    } catch (err) {
+      failure = err;
+    }
+    try {
+      const bad = streamed.find((r) => !r.intact());
+      if (bad) throw new Error(`lexical index ${this.dir}: segment ${bad.file} is damaged`);
+      if (!seg) throw failure;
     } finally {
       for (const r of streamed) r.close();
     }
@@ -589,6 +580,18 @@ export class LexicalIndex {
       this.segments.push(seg);
       this.byId.set(id, seg);
     }
+  }
+
+  /** A released segment opened for a merge, its postings read from its file as the merge goes. */
+  private openStreamed(s: Segment): StreamedSegment {
+    let r: StreamedSegment;
+    try {
+      r = StreamedSegment.open(join(this.dir, s.file), s.id, s.fileBytes, s.crc);
+    } catch (err) {
+      throw new Error(`lexical index ${this.dir}: segment ${s.file} is damaged (${(err as Error).message})`);
+    }
+    r.seg.live = s.live;
+    return r;
   }
 
   /** Write-only: drops the dictionaries and postings of the committed segments from memory. */

@@ -79,8 +79,9 @@ export function mergeSegments(id: number, inputs: MergeInput[], owner: Int32Arra
 
   // The output's size, for its buffer: the inputs' postings (lists concatenate) and a dictionary
   // that shares most terms (measured on 300,000 synthetic papers: four buffers of 65,536 and one
-  // of 37,856, ~3.4 MB of dictionary sections each but the last, merged into 5.4 MB). A short estimate costs a copy of the postings, a long one a copy of
-  // the whole segment (SegmentWriter.finish).
+  // of 37,856, ~3.4 MB of dictionary sections each but the last, merged into 5.4 MB). A short
+  // estimate costs a copy of the postings, a long one a copy of the whole segment
+  // (SegmentWriter.finish).
   let postings = 0;
   let dicts = 0;
   let largest = 0;

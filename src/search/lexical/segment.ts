@@ -492,8 +492,6 @@ export class Segment implements PostingsView {
   readonly dictBase: number;
   readonly dictEnd: number;
   readonly postBase: number;
-  /** the buffer holding the postings (`main`) */
-  readonly post: Uint8Array;
   /** bytes of the postings section */
   readonly postBytes: number;
   /** docs whose current version is this segment's (maintained by the index) */
@@ -538,12 +536,16 @@ export class Segment implements PostingsView {
     this.dictBase = off(7);
     this.dictEnd = off(7) + dictBytes;
     this.postBase = off(8);
-    this.post = main;
     this.postBytes = postBytes;
   }
 
   get docCount(): number {
     return this.docs.length;
+  }
+
+  /** the buffer holding the postings: `main` */
+  get post(): Uint8Array {
+    return this.main;
   }
 
   /**

@@ -14,6 +14,7 @@
  * before it adopts the merge's output, and when a merge fails (garbage may fail to decode).
  */
 import { closeSync, openSync } from 'node:fs';
+import { basename } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { MAIN_HEADER_WORDS, Segment, align8, readExactly, readSegmentMeta, type PostingsView } from './segment.js';
 
@@ -35,8 +36,8 @@ export class StreamedSegment implements PostingsView {
   readonly dirOff: Uint32Array;
   readonly dirMax: Uint8Array;
   readonly dirCount: Uint8Array;
-  /** its file's name in the index directory (for messages) */
-  file = '';
+  /** its file's name (for messages) */
+  readonly file: string;
   /** the window: bytes [start, end) of the postings section (with its padding) */
   post: Uint8Array;
   postBase = 0;
@@ -47,6 +48,7 @@ export class StreamedSegment implements PostingsView {
   private checked: boolean | null = null;
 
   private constructor(
+    path: string,
     fd: number,
     seg: Segment,
     postBytes: number,
@@ -60,6 +62,7 @@ export class StreamedSegment implements PostingsView {
     window: number,
   ) {
     this.post = new Uint8Array(window);
+    this.file = basename(path);
     this.fd = fd;
     this.seg = seg;
     this.id = seg.id;
@@ -102,7 +105,7 @@ export class StreamedSegment implements PostingsView {
         if (o >= tailAt) dict.writeUInt32LE(o - (tailAt - postAt), i * 4);
       }
       const seg = new Segment(id, docs, tombs, dict);
-      return new StreamedSegment(fd, seg, postBytes, meta.length + postAt, tailAt - postAt, postAt, c, crc, Math.max(1, window));
+      return new StreamedSegment(path, fd, seg, postBytes, meta.length + postAt, tailAt - postAt, postAt, c, crc, Math.max(1, window));
     } catch (err) {
       closeSync(fd);
       throw err;
