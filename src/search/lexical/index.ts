@@ -44,7 +44,7 @@ import { AndIter, AuthorFieldIter, DayWindowIter, OrIter, PartCursor, TermIter, 
 import { relevanceTopK, sortedTopK, TopK, type EvalStats, type Reject, type WindowIters } from './evaluate.js';
 import { DEFAULT_AVG_LEN, DONE, HI_SUFFIX, Impacts, MIN_DOCS_FOR_STATS, SCORE_UNIT, growInt32, idfWeight } from './format.js';
 import { inMemory, mergeSegments } from './merge.js';
-import { decodeList, readSegment, type LoadedSegment, type Segment, type TermEntry } from './segment.js';
+import { decodeList, readSegment, segmentFileMeta, type LoadedSegment, type Segment, type SegmentFileTarget, type TermEntry } from './segment.js';
 import { StreamedSegment } from './streamed.js';
 
 export type LexicalSort = 'relevance' | 'newest' | 'upvotes';
@@ -168,6 +168,8 @@ function writeFileDurable(path: string, parts: Uint8Array[]): void {
     closeSync(fd);
   }
 }
+
+const segmentFileName = (id: number) => `seg-${id}.lex`;
 
 function pidAlive(pid: number): boolean {
   try {
@@ -556,7 +558,10 @@ export class LexicalIndex {
         streamed.push(r);
         return r;
       });
-      seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts());
+      // a write-only index writes the output straight to its file (it would be released at the
+      // next commit anyway): memory holds the merge's buffers, not the merged segment
+      const toFile = this.opts.writeOnly ? (docs: Int32Array, tombs: Int32Array) => this.fileTarget(id, docs, tombs) : null;
+      seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts(), toFile);
     } catch (err) {
       failure = err;
     }
@@ -564,6 +569,9 @@ export class LexicalIndex {
       const bad = streamed.find((r) => !r.intact());
       if (bad) throw new Error(`lexical index ${this.dir}: segment ${bad.file} is damaged`);
       if (!seg) throw failure;
+    } catch (err) {
+      if (seg?.persisted) rmSync(join(this.dir, seg.file), { force: true });
+      throw err;
     } finally {
       for (const r of streamed) r.close();
     }
@@ -580,6 +588,17 @@ export class LexicalIndex {
       this.segments.push(seg);
       this.byId.set(id, seg);
     }
+  }
+
+  /**
+   * Where a segment is written as it is built: its file (listed by the next commit's manifest;
+   * removed on reopen if none lists it) and its per-doc part. The per-doc values are those of
+   * now, not of that commit: what can change in between is harmless on reopen, where segments
+   * are replayed in id order (a doc added again belongs to a later segment, whose values win) and
+   * upvotes set since are in the commit's upvotes file, applied after the replay.
+   */
+  private fileTarget(id: number, docs: Int32Array, tombs: Int32Array): SegmentFileTarget {
+    return { path: join(this.dir, segmentFileName(id)), meta: segmentFileMeta(docs, tombs, 0, this.days, this.ups, this.lens) };
   }
 
   /** A released segment opened for a merge, its postings read from its file as the merge goes. */
@@ -614,7 +633,7 @@ export class LexicalIndex {
     this.flush();
     for (const s of this.segments) {
       if (s.persisted) continue;
-      const file = `seg-${s.id}.lex`;
+      const file = segmentFileName(s.id);
       const parts = s.fileParts(this.days, this.ups, this.lens);
       writeFileDurable(join(this.dir, file), parts);
       s.file = file;

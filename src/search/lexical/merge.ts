@@ -15,7 +15,7 @@
  * tier's bound.
  */
 import { BLOCK, HI_SUFFIX, SPLIT_MIN_DF, growInt32, growUint8, hiThreshold, type Impacts } from './format.js';
-import { DictReader, Segment, SegmentWriter, decodeList, hasImpacts, type PostingsView, type TermEntry } from './segment.js';
+import { DictReader, Segment, SegmentWriter, decodeList, hasImpacts, type PostingsView, type SegmentFileTarget, type TermEntry } from './segment.js';
 
 /**
  * A merge's input: its docs, tombstones and dictionary (`seg`), and its postings, which the
@@ -51,8 +51,19 @@ class Postings {
   }
 }
 
-/** The merged segment (id `id`). `owner` and `lens` (3 per seq) are the index's arrays by seq. */
-export function mergeSegments(id: number, inputs: MergeInput[], owner: Int32Array, lens: Uint16Array, impacts: Impacts): Segment {
+/**
+ * The merged segment (id `id`). `owner` and `lens` (3 per seq) are the index's arrays by seq.
+ * With `toFile`, the segment is written as it is built to the file it names for the output's
+ * docs and tombstones, and returned released (its file is removed if the merge fails).
+ */
+export function mergeSegments(
+  id: number,
+  inputs: MergeInput[],
+  owner: Int32Array,
+  lens: Uint16Array,
+  impacts: Impacts,
+  toFile: ((docs: Int32Array, tombs: Int32Array) => SegmentFileTarget) | null = null,
+): Segment {
   // inputs by first doc, so that disjoint ranges (bulk builds) concatenate
   const ins = inputs.slice().sort((a, b) => (a.seg.docs[0] ?? 0) - (b.seg.docs[0] ?? 0) || a.seg.id - b.seg.id);
   const segs = ins.map((x) => x.seg);
@@ -91,7 +102,7 @@ export function mergeSegments(id: number, inputs: MergeInput[], owner: Int32Arra
     dicts += dict;
     largest = Math.max(largest, dict);
   }
-  const writer = new SegmentWriter(Math.max(1 << 16, postings + (postings >> 6) + Math.min(dicts, 2 * largest)));
+  const estimate = Math.max(1 << 16, postings + (postings >> 6) + Math.min(dicts, 2 * largest));
   const k = segs.length;
   const readers = segs.map((s) => new DictReader(s));
   const has = readers.map((r) => r.next());
@@ -237,33 +248,41 @@ export function mergeSegments(id: number, inputs: MergeInput[], owner: Int32Arra
     writer.addTerm(base, src.docs, withQ ? src.tfs : null, withQ ? src.qs : null, 0, w);
   };
 
-  for (;;) {
-    let min: string | null = null;
-    for (let i = 0; i < k; i++) if (has[i] && (min === null || readers[i]!.term < min)) min = readers[i]!.term;
-    if (min === null) break;
-    const base = min.endsWith(HI_SUFFIX) ? min.slice(0, -1) : min;
-    const hiTerm = base + HI_SUFFIX;
-    for (let i = 0; i < k; i++) {
-      lo[i] = null;
-      hi[i] = null;
-      const r = readers[i]!;
-      if (has[i] && r.term === base) {
-        lo[i] = r.entry();
-        has[i] = r.next();
+  // (made last: a file-backed writer's file is removed if anything after fails)
+  const writer = new SegmentWriter(estimate, toFile?.(docs, tombs));
+  try {
+    for (;;) {
+      let min: string | null = null;
+      for (let i = 0; i < k; i++) if (has[i] && (min === null || readers[i]!.term < min)) min = readers[i]!.term;
+      if (min === null) break;
+      const base = min.endsWith(HI_SUFFIX) ? min.slice(0, -1) : min;
+      const hiTerm = base + HI_SUFFIX;
+      for (let i = 0; i < k; i++) {
+        lo[i] = null;
+        hi[i] = null;
+        const r = readers[i]!;
+        if (has[i] && r.term === base) {
+          lo[i] = r.entry();
+          has[i] = r.next();
+        }
+        if (has[i] && r.term === hiTerm) {
+          hi[i] = r.entry();
+          has[i] = r.next();
+        }
+        const a = lo[i] ?? hi[i];
+        if (a) {
+          const b = hi[i] ?? a;
+          views[i] = ins[i]!.postings(Math.min(a.off, b.off), Math.max(a.off + a.len, b.off + b.len));
+        }
       }
-      if (has[i] && r.term === hiTerm) {
-        hi[i] = r.entry();
-        has[i] = r.next();
-      }
-      const a = lo[i] ?? hi[i];
-      if (a) {
-        const b = hi[i] ?? a;
-        views[i] = ins[i]!.postings(Math.min(a.off, b.off), Math.max(a.off + a.len, b.off + b.len));
-      }
+      const withQ = hasImpacts(base);
+      if (fast) mergeFast(base, withQ);
+      else mergeGeneral(base, withQ);
     }
-    const withQ = hasImpacts(base);
-    if (fast) mergeFast(base, withQ);
-    else mergeGeneral(base, withQ);
+  } catch (err) {
+    writer.abort();
+    throw err;
   }
   return writer.finish(id, docs, tombs);
 }
+

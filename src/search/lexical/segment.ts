@@ -36,7 +36,8 @@
  * A term with one block has no directory entries: it holds at most BLOCK docs, its bound is its
  * largest impact.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BLOCK, ByteWriter, HI_SUFFIX, IntList, MAX_PACKED_WIDTH, RAW_WIDTH, SPLIT_MIN_DF, TF_CODES, TF_CODE_OF, TF_ESCAPE, growUint8, hiThreshold, unpackGaps } from './format.js';
 import { AUTHOR_PREFIX, CATEGORY_PREFIX } from './analyzer.js';
@@ -137,17 +138,40 @@ export class SegmentWriter {
   private readonly tDirMax = new IntList(64);
   private readonly tDirCount = new IntList(64);
 
-  /** `estimate`: bytes of the whole main part (postings and dictionary), to size its buffer */
-  constructor(estimate = 1 << 20) {
-    this.post = new ByteWriter(POST_AT + estimate);
+  /** bytes of the main part already written to the file (a file-backed writer), before `post`'s */
+  private base = 0;
+  private out: SegmentFileOut | null = null;
+
+  /**
+   * `estimate`: bytes of the whole main part (postings and dictionary), to size its buffer. With
+   * `target`, the segment is written to that file as it is built, and finish() returns it
+   * released; the buffer then holds at most a few MB of postings at a time.
+   */
+  constructor(estimate = 1 << 20, target: SegmentFileTarget | null = null) {
+    if (target) {
+      this.post = new ByteWriter(Math.min(POST_AT + estimate, 2 * SPILL_BYTES));
+      const fd = openSync(target.path, 'w+'); // read back for its checksum
+      this.out = { fd, path: target.path, meta: target.meta };
+      try {
+        writeAllAt(fd, target.meta, 0);
+      } catch (err) {
+        this.abort();
+        throw err;
+      }
+    } else this.post = new ByteWriter(POST_AT + estimate);
     this.post.length = POST_AT;
+  }
+
+  /** the position in the main part of the next byte written */
+  private get at(): number {
+    return this.base + this.post.length;
   }
 
   beginTerm(hasQ: boolean): void {
     this.hasQ = hasQ;
     this.pN = 0;
     this.pMaxQ = 0;
-    this.tStart = this.post.length;
+    this.tStart = this.at;
     this.tNb = 0;
     this.tDf = 0;
     this.tMaxQ = 0;
@@ -272,7 +296,7 @@ export class SegmentWriter {
     }
     pw.length = p;
     this.tDirLast.push(docs[n - 1]!);
-    this.tDirOff.push(start - POST_AT);
+    this.tDirOff.push(this.base + start - POST_AT);
     this.tDirMax.push(bmax);
     this.tDirCount.push(n);
     if (bmax > this.tMaxQ) this.tMaxQ = bmax;
@@ -313,7 +337,7 @@ export class SegmentWriter {
       const lastDoc = e.nb === 1 ? lastDocOfSingle(seg, e) : last;
       const bmax = e.nb === 1 ? e.maxQ : seg.dirMax[k]!;
       this.tDirLast.push(lastDoc);
-      this.tDirOff.push(start - POST_AT);
+      this.tDirOff.push(this.base + start - POST_AT);
       this.tDirMax.push(bmax);
       this.tDirCount.push(n);
       if (bmax > this.tMaxQ) this.tMaxQ = bmax;
@@ -328,11 +352,12 @@ export class SegmentWriter {
   endTerm(term: string): void {
     this.flushBlock();
     if (this.tDf === 0) {
-      this.post.length = this.tStart;
+      // (a file-backed writer writes out only between terms: the term's bytes are all in `post`)
+      this.post.length = this.tStart - this.base;
       return;
     }
     if (this.termCount > 0 && !(this.last < term)) throw new Error(`terms out of order: ${JSON.stringify(this.last)} then ${JSON.stringify(term)}`);
-    if (this.post.length - POST_AT > 0xffffffff) throw new Error('lexical segment too large (postings over 4 GB)');
+    if (this.at - POST_AT > 0xffffffff) throw new Error('lexical segment too large (postings over 4 GB)');
     if (this.termCount % DICT_BLOCK === 0) {
       this.dictStr.push(this.dict.length);
       this.dictPost.push(this.tStart - POST_AT);
@@ -380,11 +405,16 @@ export class SegmentWriter {
     q = putVarint(db, q, this.tDf);
     q = putVarint(db, q, this.tNb);
     db[q++] = this.tMaxQ;
-    q = putVarint(db, q, this.post.length - this.tStart);
+    q = putVarint(db, q, this.at - this.tStart);
     d.length = q;
     this.prev = term;
     this.last = term;
     this.termCount++;
+    if (this.out && this.post.length >= SPILL_BYTES) {
+      writeAllAt(this.out.fd, this.post.buf.subarray(0, this.post.length), this.out.meta.length + this.base);
+      this.base += this.post.length;
+      this.post.length = 0;
+    }
   }
 
   /** A whole term at once (docs ascending), split into impact tiers when it is long enough. */
@@ -403,7 +433,7 @@ export class SegmentWriter {
     }
   }
 
-  /** The segment: `docs` ascending, `tombs` ascending. */
+  /** The segment: `docs` ascending, `tombs` ascending. A file-backed writer's is written, closed and released. */
   finish(id: number, docs: Int32Array, tombs: Int32Array): Segment {
     const parts: Uint8Array[] = [];
     const add = (a: Int32Array | Uint32Array | Uint8Array) => parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -416,13 +446,38 @@ export class SegmentWriter {
     add(this.dirCount.subarray(0, this.dirLast.length));
     add(this.dict.result());
     // the postings are in place, after the header's reserved bytes; the other sections follow
-    const pw = this.post;
-    const postBytes = pw.length - POST_AT;
-    let off = align8(pw.length);
+    const end = this.at;
+    let off = align8(end);
     const offsets: number[] = [POST_AT];
     for (const part of parts) {
       offsets.push(off);
       off = align8(off + part.byteLength);
+    }
+    // the offsets in the header's order: the eight sections of `parts`, then the postings
+    const header = new Uint32Array(MAIN_HEADER_WORDS);
+    header.set([this.termCount, this.dictStr.length, this.dirLast.length, this.dict.length, end - POST_AT, ...offsets.slice(1), POST_AT]);
+    const pw = this.post;
+    if (this.out) {
+      const out = this.out;
+      try {
+        // the rest of the postings, then the sections, from `post`; the headers last
+        pw.ensure(off - end);
+        pw.buf.fill(0, pw.length, off - this.base);
+        parts.forEach((part, i) => pw.buf.set(part, offsets[i + 1]! - this.base));
+        writeAllAt(out.fd, pw.buf.subarray(0, off - this.base), out.meta.length + this.base);
+        writeAllAt(out.fd, new Uint8Array(header.buffer), out.meta.length);
+        out.meta.writeUInt32LE(off, FILE_MAIN_BYTES);
+        writeAllAt(out.fd, out.meta.subarray(0, FILE_HEADER), 0);
+        fsyncSync(out.fd);
+        const fileBytes = out.meta.length + off;
+        const crc = crcOfFile(out.fd, fileBytes, pw.buf);
+        closeSync(out.fd);
+        this.out = null;
+        return Segment.released(id, docs, tombs, basename(out.path), crc, fileBytes);
+      } catch (err) {
+        this.abort();
+        throw err;
+      }
     }
     let buf = pw.buf;
     if (buf.length < off) {
@@ -432,10 +487,7 @@ export class SegmentWriter {
     }
     buf.fill(0, pw.length, off);
     parts.forEach((part, i) => buf.set(part, offsets[i + 1]!));
-    // the offsets in the header's order: the eight sections of `parts`, then the postings
-    const header = [this.termCount, this.dictStr.length, this.dirLast.length, this.dict.length, postBytes, ...offsets.slice(1), POST_AT];
-    const dv = new DataView(buf.buffer, buf.byteOffset, POST_AT);
-    for (let i = 0; i < MAIN_HEADER_WORDS; i++) dv.setUint32(i * 4, header[i] ?? 0, true);
+    buf.set(new Uint8Array(header.buffer), 0);
     // a buffer much larger than its segment (an estimate too high, or postings that outgrew it
     // and doubled it) is copied to fit rather than kept: an index that is queried holds its
     // segments for their lifetime
@@ -447,6 +499,58 @@ export class SegmentWriter {
     }
     return new Segment(id, docs, tombs, main);
   }
+
+  /** A file-backed writer's file is closed and removed (a failed merge); nothing for one in memory. */
+  abort(): void {
+    const out = this.out;
+    if (!out) return;
+    this.out = null;
+    try {
+      closeSync(out.fd);
+    } finally {
+      rmSync(out.path, { force: true });
+    }
+  }
+}
+
+/**
+ * Where a file-backed SegmentWriter writes: the segment file's path, and the file's header and
+ * per-doc part (segmentFileMeta), written first; its main-size word is filled in by finish().
+ */
+export interface SegmentFileTarget {
+  path: string;
+  meta: Buffer;
+}
+
+interface SegmentFileOut {
+  fd: number;
+  path: string;
+  meta: Buffer;
+}
+
+/**
+ * A file-backed writer writes its postings out when it holds this many bytes at the end of a term
+ * (a term's list is kept whole, since a term found empty is taken back).
+ */
+const SPILL_BYTES = 1 << 20;
+/** the file header's word (byte offset) holding the main part's size */
+const FILE_MAIN_BYTES = 20;
+
+function writeAllAt(fd: number, data: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, Math.min(data.length - done, 1 << 26), position + done);
+}
+
+/** crc32 of a file's first `bytes`, read through `scratch`. */
+function crcOfFile(fd: number, bytes: number, scratch: Uint8Array): number {
+  let c = 0;
+  for (let at = 0; at < bytes; ) {
+    const chunk = scratch.subarray(0, Math.min(scratch.length, bytes - at));
+    readExactly(fd, chunk, at);
+    c = crc32(chunk, c);
+    at += chunk.length;
+  }
+  return c;
 }
 
 let emptyMainPart: Buffer | null = null;
@@ -554,12 +658,18 @@ export class Segment implements PostingsView {
    */
   release(): Segment {
     if (!this.persisted) throw new Error('lexical segment: only a persisted segment can be released');
-    const s = new Segment(this.id, this.docs, this.tombs, emptyMain());
+    const s = Segment.released(this.id, this.docs, this.tombs, this.file, this.crc, this.fileBytes);
     s.live = this.live;
+    return s;
+  }
+
+  /** A persisted segment held as its docs, tombstones and file identity only. */
+  static released(id: number, docs: Int32Array, tombs: Int32Array, file: string, crc: number, fileBytes: number): Segment {
+    const s = new Segment(id, docs, tombs, emptyMain());
     s.persisted = true;
-    s.file = this.file;
-    s.crc = this.crc;
-    s.fileBytes = this.fileBytes;
+    s.file = file;
+    s.crc = crc;
+    s.fileBytes = fileBytes;
     s.released = true;
     return s;
   }
@@ -614,34 +724,43 @@ export class Segment implements PostingsView {
 
   /** The file: a header, the per-doc arrays (values by seq from the index), then `main`. */
   fileParts(days: Int32Array, upvotes: Int32Array, lens: Uint16Array): Uint8Array[] {
-    const n = this.docCount;
-    const t = this.tombs.length;
-    const metaBytes = align8(FILE_HEADER + 4 * n + 4 * t + 4 * n + 4 * n + 6 * n);
-    const meta = Buffer.alloc(metaBytes);
-    const ab = meta.buffer;
-    const base = meta.byteOffset;
-    const dv = new DataView(ab, base, metaBytes);
-    [MAGIC, FORMAT_VERSION, n, t, metaBytes, this.main.length, 0, 0].forEach((v, i) => dv.setUint32(i * 4, v, true));
-    let off = FILE_HEADER;
-    new Int32Array(ab, base + off, n).set(this.docs);
-    off += 4 * n;
-    new Int32Array(ab, base + off, t).set(this.tombs);
-    off += 4 * t;
-    const d = new Int32Array(ab, base + off, n);
-    off += 4 * n;
-    const u = new Int32Array(ab, base + off, n);
-    off += 4 * n;
-    const l = new Uint16Array(ab, base + off, 3 * n);
-    for (let i = 0; i < n; i++) {
-      const seq = this.docs[i]!;
-      d[i] = days[seq]!;
-      u[i] = upvotes[seq]!;
-      l[3 * i] = lens[3 * seq]!;
-      l[3 * i + 1] = lens[3 * seq + 1]!;
-      l[3 * i + 2] = lens[3 * seq + 2]!;
-    }
-    return [meta, this.main];
+    return [segmentFileMeta(this.docs, this.tombs, this.main.length, days, upvotes, lens), this.main];
   }
+}
+
+/**
+ * A segment file's header and per-doc part: `docs` and `tombs` (seqs, ascending), the size of the
+ * main part that follows, and each doc's day, upvotes and field lengths from the index's arrays
+ * by seq.
+ */
+export function segmentFileMeta(docs: Int32Array, tombs: Int32Array, mainBytes: number, days: Int32Array, upvotes: Int32Array, lens: Uint16Array): Buffer {
+  const n = docs.length;
+  const t = tombs.length;
+  const metaBytes = align8(FILE_HEADER + 4 * n + 4 * t + 4 * n + 4 * n + 6 * n);
+  const meta = Buffer.alloc(metaBytes);
+  const ab = meta.buffer;
+  const base = meta.byteOffset;
+  const dv = new DataView(ab, base, metaBytes);
+  [MAGIC, FORMAT_VERSION, n, t, metaBytes, mainBytes, 0, 0].forEach((v, i) => dv.setUint32(i * 4, v, true));
+  let off = FILE_HEADER;
+  new Int32Array(ab, base + off, n).set(docs);
+  off += 4 * n;
+  new Int32Array(ab, base + off, t).set(tombs);
+  off += 4 * t;
+  const d = new Int32Array(ab, base + off, n);
+  off += 4 * n;
+  const u = new Int32Array(ab, base + off, n);
+  off += 4 * n;
+  const l = new Uint16Array(ab, base + off, 3 * n);
+  for (let i = 0; i < n; i++) {
+    const seq = docs[i]!;
+    d[i] = days[seq]!;
+    u[i] = upvotes[seq]!;
+    l[3 * i] = lens[3 * seq]!;
+    l[3 * i + 1] = lens[3 * seq + 1]!;
+    l[3 * i + 2] = lens[3 * seq + 2]!;
+  }
+  return meta;
 }
 
 /** A segment read from a file, with its per-doc arrays (for replay), and the file's crc32. */

@@ -187,6 +187,11 @@ test('write-only: committed segments leave memory, merges read them back, and th
     st.segments.map((s) => [s.docs, s.live]),
     normal.stats().segments.map((s) => [s.docs, s.live]),
   );
+  // its merges were written straight to their files: the files a normal writer's commits wrote
+  const files = (d: string) => readdirSync(d).filter((f) => f.endsWith('.lex')).sort();
+  assert.deepEqual(files(dir), files(normalDir));
+  assert.ok(files(dir).length < 12);
+  for (const f of files(dir)) assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(normalDir, f))), f);
   writer.close();
   // reopened write-only (a resumed import): released again, and it keeps going
   const resumed = LexicalIndex.open(dir, { flushDocs: 500, mergeFactor: 3, writeOnly: true });

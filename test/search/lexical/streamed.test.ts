@@ -6,7 +6,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { LexicalIndex, MANIFEST, type ManifestSegment } from '../../../src/search/lexical/index.js';
@@ -130,24 +130,32 @@ test('a damaged segment file is found by its checksum; reading backwards is refu
 });
 
 test('a merge over a damaged committed segment fails, names the file, and changes nothing', () => {
-  const dir = scratchDir();
-  const index = LexicalIndex.open(dir, { flushDocs: 500, mergeFactor: 10, writeOnly: true });
-  for (let i = 0; i < 1500; i += 500) {
-    index.apply(docs.slice(i, i + 500).map((d) => ({ seq: d.seq, doc: d })), i + 500);
-    index.commit();
+  // damaged postings (the merge may fail as it decodes them), and a damaged day in the per-doc
+  // part (which a merge does not read: only the checksum finds it, after the merge is written)
+  const dayAt = (b: Buffer) => 32 + 4 * b.readUInt32LE(8) + 4 * b.readUInt32LE(12);
+  for (const where of [(b: Buffer) => b.readUInt32LE(16) + 64 + 500, dayAt]) {
+    const dir = scratchDir();
+    const index = LexicalIndex.open(dir, { flushDocs: 500, mergeFactor: 10, writeOnly: true });
+    for (let i = 0; i < 1500; i += 500) {
+      index.apply(docs.slice(i, i + 500).map((d) => ({ seq: d.seq, doc: d })), i + 500);
+      index.commit();
+    }
+    const before = index.stats().segments.map((s) => [s.id, s.docs, s.released]);
+    assert.equal(before.length, 3);
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { segments: ManifestSegment[] };
+    const victim = manifest.segments[1]!;
+    const bytes = readFileSync(join(dir, victim.file));
+    const at = where(bytes);
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(join(dir, victim.file), bytes);
+    const files = readdirSync(dir).sort();
+    assert.throws(() => index.optimize(), new RegExp(`segment ${victim.file} is damaged`));
+    assert.deepEqual(
+      index.stats().segments.map((s) => [s.id, s.docs, s.released]),
+      before,
+    );
+    // the merge's output, written as it was built, is gone
+    assert.deepEqual(readdirSync(dir).sort(), files);
+    index.close();
   }
-  const before = index.stats().segments.map((s) => [s.id, s.docs, s.released]);
-  assert.equal(before.length, 3);
-  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { segments: ManifestSegment[] };
-  const victim = manifest.segments[1]!;
-  const bytes = readFileSync(join(dir, victim.file));
-  const at = bytes.readUInt32LE(16) + 64 + 500;
-  bytes[at] = bytes[at]! ^ 0x01;
-  writeFileSync(join(dir, victim.file), bytes);
-  assert.throws(() => index.optimize(), new RegExp(`segment ${victim.file} is damaged`));
-  assert.deepEqual(
-    index.stats().segments.map((s) => [s.id, s.docs, s.released]),
-    before,
-  );
-  index.close();
 });
