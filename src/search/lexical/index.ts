@@ -587,7 +587,7 @@ export class LexicalIndex {
     if (seg.docCount > 0 || seg.tombs.length > 0) {
       this.segments.push(seg);
       this.byId.set(id, seg);
-    }
+    } else if (seg.persisted) rmSync(join(this.dir, seg.file), { force: true });
   }
 
   /**

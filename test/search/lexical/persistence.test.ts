@@ -210,6 +210,25 @@ test('write-only: committed segments leave memory, merges read them back, and th
   reader.close();
 });
 
+test('write-only: a merge that leaves nothing (every doc of a segment added again) leaves no file', () => {
+  const dir = scratchDir();
+  const index = LexicalIndex.open(dir, { flushDocs: 5000, mergeFactor: 10, writeOnly: true });
+  const all = docs.slice(0, 5000).map((d) => ({ seq: d.seq, doc: d }));
+  index.apply(all, 5000);
+  index.commit();
+  // the same papers again: the first segment owns nothing, and is merged away on its own
+  index.apply(all, 10000);
+  index.commit();
+  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { segments: Array<{ file: string }>; nextId: number };
+  assert.deepEqual(
+    manifest.segments.map((s) => s.file),
+    ['seg-2.lex'],
+  );
+  assert.equal(manifest.nextId, 4); // seg-3 was the empty merge
+  assert.deepEqual(readdirSync(dir).sort(), ['LOCK', MANIFEST, 'seg-2.lex']);
+  index.close();
+});
+
 test('segments written with the postings last (before 2026-11-28) open, answer and merge as before', () => {
   const changes = (from: number, to: number) => docs.slice(from, to).map((d) => ({ seq: d.seq, doc: d }));
   const build = (dir: string) => {
