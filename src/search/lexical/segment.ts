@@ -460,12 +460,18 @@ export class SegmentWriter {
     if (this.out) {
       const out = this.out;
       try {
-        // the rest of the postings, then the sections, from `post`; the headers last
-        pw.ensure(off - end);
-        pw.buf.fill(0, pw.length, off - this.base);
-        parts.forEach((part, i) => pw.buf.set(part, offsets[i + 1]! - this.base));
-        writeAllAt(out.fd, pw.buf.subarray(0, off - this.base), out.meta.length + this.base);
-        writeAllAt(out.fd, new Uint8Array(header.buffer), out.meta.length);
+        // the rest of the postings, then each section and the zeros that align the next one
+        // (written from where they are, not copied together); the headers last
+        const at = out.meta.length;
+        const zeros = new Uint8Array(8);
+        writeAllAt(out.fd, pw.buf.subarray(0, pw.length), at + this.base);
+        writeAllAt(out.fd, zeros.subarray(0, offsets[1]! - end), at + end);
+        parts.forEach((part, i) => {
+          const from = offsets[i + 1]!;
+          writeAllAt(out.fd, part, at + from);
+          writeAllAt(out.fd, zeros.subarray(0, (offsets[i + 2] ?? off) - from - part.byteLength), at + from + part.byteLength);
+        });
+        writeAllAt(out.fd, new Uint8Array(header.buffer), at);
         out.meta.writeUInt32LE(off, FILE_MAIN_BYTES);
         writeAllAt(out.fd, out.meta.subarray(0, FILE_HEADER), 0);
         fsyncSync(out.fd);
