@@ -9,8 +9,9 @@
  *   docs      i32[docCount]     the seqs in this segment, ascending
  *   tombs     i32[tombCount]    ascending
  *   days      i32[docCount]     per doc: day, upvotes, field lengths (title, authors, abstract)
- *   upvotes   i32[docCount]     as of the commit that wrote the file; only read on open, to
- *   lens      u16[3·docCount]   rebuild the index's per-seq arrays (not kept in memory)
+ *   upvotes   i32[docCount]     as of when the file was written (a commit, or a write-only
+ *   lens      u16[3·docCount]   index's merge); only read on open, to rebuild the index's
+ *                               per-seq arrays (not kept in memory)
  *   main      the part kept in memory: a header, then the sections below, each found by its
  *             offset in the header (new files put the postings right after the header, files
  *             written before 2026-11-28 put them last; readers take both):
@@ -479,7 +480,7 @@ export class SegmentWriter {
         const crc = crcOfFile(out.fd, fileBytes, pw.buf);
         closeSync(out.fd);
         this.out = null;
-        return Segment.released(id, docs, tombs, basename(out.path), crc, fileBytes);
+        return Segment.ofFile(id, docs, tombs, basename(out.path), crc, fileBytes);
       } catch (err) {
         this.abort();
         throw err;
@@ -664,13 +665,13 @@ export class Segment implements PostingsView {
    */
   release(): Segment {
     if (!this.persisted) throw new Error('lexical segment: only a persisted segment can be released');
-    const s = Segment.released(this.id, this.docs, this.tombs, this.file, this.crc, this.fileBytes);
+    const s = Segment.ofFile(this.id, this.docs, this.tombs, this.file, this.crc, this.fileBytes);
     s.live = this.live;
     return s;
   }
 
   /** A persisted segment held as its docs, tombstones and file identity only. */
-  static released(id: number, docs: Int32Array, tombs: Int32Array, file: string, crc: number, fileBytes: number): Segment {
+  static ofFile(id: number, docs: Int32Array, tombs: Int32Array, file: string, crc: number, fileBytes: number): Segment {
     const s = new Segment(id, docs, tombs, emptyMain());
     s.persisted = true;
     s.file = file;
