@@ -44,7 +44,7 @@ import { AndIter, AuthorFieldIter, DayWindowIter, OrIter, PartCursor, TermIter, 
 import { relevanceTopK, sortedTopK, TopK, type EvalStats, type Reject, type WindowIters } from './evaluate.js';
 import { DEFAULT_AVG_LEN, DONE, HI_SUFFIX, Impacts, MIN_DOCS_FOR_STATS, SCORE_UNIT, growInt32, idfWeight } from './format.js';
 import { inMemory, mergeSegments } from './merge.js';
-import { decodeList, readSegment, segmentFileMeta, type LoadedSegment, type Segment, type SegmentFileTarget, type TermEntry } from './segment.js';
+import { decodeList, readSegment, segmentFileMeta, writeAllAt, type LoadedSegment, type Segment, type SegmentFileTarget, type TermEntry } from './segment.js';
 import { StreamedSegment } from './streamed.js';
 
 export type LexicalSort = 'relevance' | 'newest' | 'upvotes';
@@ -159,9 +159,10 @@ function fsyncDir(dir: string): void {
 function writeFileDurable(path: string, parts: Uint8Array[]): void {
   const fd = openSync(path, 'w');
   try {
+    let at = 0;
     for (const data of parts) {
-      let off = 0;
-      while (off < data.length) off += writeSync(fd, data, off, Math.min(data.length - off, 1 << 26));
+      writeAllAt(fd, data, at);
+      at += data.length;
     }
     fsyncSync(fd);
   } finally {
@@ -559,8 +560,9 @@ export class LexicalIndex {
         return r;
       });
       // a write-only index writes the output straight to its file (it would be released at the
-      // next commit anyway): memory holds the merge's buffers, not the merged segment
-      const toFile = this.opts.writeOnly ? (docs: Int32Array, tombs: Int32Array) => this.fileTarget(id, docs, tombs) : null;
+      // next commit anyway): memory holds the merge's buffers, not the merged segment. An output
+      // with nothing in it is dropped below, so it gets no file.
+      const toFile = this.opts.writeOnly ? (docs: Int32Array, tombs: Int32Array) => (docs.length > 0 || tombs.length > 0 ? this.fileTarget(id, docs, tombs) : null) : null;
       seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts(), toFile);
     } catch (err) {
       failure = err;
@@ -587,7 +589,7 @@ export class LexicalIndex {
     if (seg.docCount > 0 || seg.tombs.length > 0) {
       this.segments.push(seg);
       this.byId.set(id, seg);
-    } else if (seg.persisted) rmSync(join(this.dir, seg.file), { force: true });
+    }
   }
 
   /**

@@ -54,7 +54,8 @@ class Postings {
 /**
  * The merged segment (id `id`). `owner` and `lens` (3 per seq) are the index's arrays by seq.
  * With `toFile`, the segment is written as it is built to the file it names for the output's
- * docs and tombstones, and returned released (its file is removed if the merge fails).
+ * docs and tombstones (null: none, the segment is built in memory), and returned released (its
+ * file is removed if the merge fails).
  */
 export function mergeSegments(
   id: number,
@@ -62,7 +63,7 @@ export function mergeSegments(
   owner: Int32Array,
   lens: Uint16Array,
   impacts: Impacts,
-  toFile: ((docs: Int32Array, tombs: Int32Array) => SegmentFileTarget) | null = null,
+  toFile: ((docs: Int32Array, tombs: Int32Array) => SegmentFileTarget | null) | null = null,
 ): Segment {
   // inputs by first doc, so that disjoint ranges (bulk builds) concatenate
   const ins = inputs.slice().sort((a, b) => (a.seg.docs[0] ?? 0) - (b.seg.docs[0] ?? 0) || a.seg.id - b.seg.id);
@@ -102,7 +103,8 @@ export function mergeSegments(
     dicts += dict;
     largest = Math.max(largest, dict);
   }
-  const estimate = Math.max(1 << 16, postings + (postings >> 6) + Math.min(dicts, 2 * largest));
+  // (an output without docs has no postings: every input's were stale)
+  const estimate = n === 0 ? 1 << 16 : Math.max(1 << 16, postings + (postings >> 6) + Math.min(dicts, 2 * largest));
   const k = segs.length;
   const readers = segs.map((s) => new DictReader(s));
   const has = readers.map((r) => r.next());

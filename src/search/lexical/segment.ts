@@ -543,7 +543,8 @@ const SPILL_BYTES = 1 << 20;
 /** the file header's word (byte offset) holding the main part's size */
 const FILE_MAIN_BYTES = 20;
 
-function writeAllAt(fd: number, data: Uint8Array, position: number): void {
+/** Writes all of `data` at `position` (the counterpart of readExactly). */
+export function writeAllAt(fd: number, data: Uint8Array, position: number): void {
   let done = 0;
   while (done < data.length) done += writeSync(fd, data, done, Math.min(data.length - done, 1 << 26), position + done);
 }

@@ -210,6 +210,35 @@ test('write-only: committed segments leave memory, merges read them back, and th
   reader.close();
 });
 
+test('write-only: what changes between a merge written to its file and the next commit is what reopening finds', () => {
+  // a merge of three buffers (written to seg-4.lex at once), then, before the commit, upvotes
+  // set on one of its papers and another of its papers added again with a later day: the file's
+  // per-doc part holds the values of the merge, and reopening must still find the new ones
+  const build = (dir: string, writeOnly: boolean) => {
+    const index = LexicalIndex.open(dir, { flushDocs: 500, mergeFactor: 3, writeOnly });
+    index.apply(docs.slice(0, 1500).map((d) => ({ seq: d.seq, doc: d })), 1500);
+    assert.equal(index.stats().segments.length, 1);
+    index.setUpvotes(docs[10]!.seq, 777);
+    index.apply([{ seq: docs[20]!.seq, doc: { ...docs[20]!, day: docs[20]!.day + 5 } }], 1501);
+    index.commit();
+    index.close();
+  };
+  const dir = scratchDir();
+  const normalDir = scratchDir();
+  build(dir, true);
+  build(normalDir, false);
+  const reopened = LexicalIndex.open(dir, { readOnly: true });
+  const normal = LexicalIndex.open(normalDir, { readOnly: true });
+  assert.equal(reopened.upvotesOf(docs[10]!.seq), 777);
+  assert.equal(reopened.dayOf(docs[20]!.seq), docs[20]!.day + 5);
+  for (const d of docs.slice(0, 1500)) {
+    assert.equal(reopened.upvotesOf(d.seq), normal.upvotesOf(d.seq), `upvotes of ${d.seq}`);
+    assert.equal(reopened.dayOf(d.seq), normal.dayOf(d.seq), `day of ${d.seq}`);
+  }
+  reopened.close();
+  normal.close();
+});
+
 test('write-only: a merge that leaves nothing (every doc of a segment added again) leaves no file', () => {
   const dir = scratchDir();
   const index = LexicalIndex.open(dir, { flushDocs: 5000, mergeFactor: 10, writeOnly: true });
