@@ -15,8 +15,7 @@
  *   the rest (a change applied twice is harmless).
  * - Write-only: nothing queries this index, so committed segments leave memory (a merge reads
  *   their postings from their files as it goes); the worker holds the buffer and the merge in
- *   progress, not the whole index (measured at 2.7 million papers: see the README's import
- *   table).
+ *   progress, not the whole index (measured at 2.7 million papers: docs/import-performance.md).
  * - The parent posts 'finish' when the import is done: the worker catches up completely, turns
  *   the last buffer into a segment, merges what is due, commits and posts { done }. 'stop' (an
  *   interrupted import) commits what was applied without catching up.

@@ -7,7 +7,7 @@
  * reads the postings section through a window of WINDOW bytes that slides forward (and grows to
  * hold a longer list whole). Measured at 2.7 million papers, a bulk import's merges read eight
  * inputs of ~16 MB each: read whole, they held ~130 MB during every merge, and those buffers, freed
- * at its end, stayed in the allocator's arena (the README's import table has the numbers).
+ * at its end, stayed in the allocator's arena (docs/import-performance.md has the numbers).
  *
  * The file's crc32 is computed in file order as the bytes go by: `intact()` reads what the merge
  * did not, and compares. A damaged file is only known then, so the index checks every input
