@@ -27,25 +27,9 @@ import { parseArgs } from 'node:util';
 import { openVectorIndex } from '../src/search/vectors/index.js';
 import { quantize, strideFor } from '../src/search/vectors/ivf.js';
 import { mulberry32 } from '../src/random.js';
+import { gaussian } from '../src/search/embed/linalg.js';
 
 // ---------------------------------------------------------------- data
-
-function gaussian(rand: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    let u = 0;
-    while (u === 0) u = rand();
-    const v = rand();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-}
 
 function normalize(v: Float32Array | Float64Array): void {
   let n = 0;

@@ -9,7 +9,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database, PaperRow } from '../db/schema.js';
 import { lockChangeLog, retryTransient, withSqlite, type Store } from '../db/connect.js';
 import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
@@ -52,28 +52,14 @@ function stateValue(value: unknown, stats: UpsertStats): unknown {
 
 // ---------------------------------------------------------------- row encoding
 
-const SELECT_COLUMNS = `seq, id, version, title, abstract, authors, categories, versions, comments, journal_ref,
-  doi, report_no, license, submitter, submitted_at, updated_at, announce_day`;
+/** The stored columns a merge reads. */
+const STORED_COLUMNS = [
+  'seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref',
+  'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day',
+] as const;
+const SELECT_COLUMNS = STORED_COLUMNS.join(', ');
 
-interface StoredRow {
-  seq: number;
-  id: string;
-  version: number;
-  title: string;
-  abstract: string;
-  authors: string;
-  categories: string;
-  versions: string;
-  comments: string | null;
-  journal_ref: string | null;
-  doi: string | null;
-  report_no: string | null;
-  license: string | null;
-  submitter: string | null;
-  submitted_at: string | null;
-  updated_at: string | null;
-  announce_day: string | null;
-}
+type StoredRow = Pick<PaperRow, (typeof STORED_COLUMNS)[number]>;
 
 function decode(row: StoredRow): PaperValues {
   return {
@@ -335,7 +321,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
   if (ids.length > 0) {
     const rows = (await trx
       .selectFrom('papers')
-      .select(['seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref', 'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day'])
+      .select(STORED_COLUMNS)
       .where('id', 'in', ids)
       .forUpdate()
       .execute()) as StoredRow[];
