@@ -7,6 +7,7 @@ import type { Store } from '../db/connect.js';
 import { lockChangeLog } from '../db/connect.js';
 import type { PaperRow } from '../db/schema.js';
 import type { PaperAuthor, PaperVersion } from './model.js';
+import type { PaperValues } from './merge.js';
 
 export interface Featuring {
   day: string;
@@ -18,26 +19,12 @@ export interface Featuring {
   discussionId: string | null;
 }
 
-export interface Paper {
+/** A stored paper as pages, the API and feeds read it: the merged values and what the site adds. */
+export interface Paper extends PaperValues {
   seq: number;
-  id: string;
-  version: number;
-  title: string;
-  abstract: string;
-  authors: PaperAuthor[];
+  /** "A, B and C" */
   authorNames: string;
-  categories: string[];
   primaryCategory: string | null;
-  versions: PaperVersion[];
-  comments: string | null;
-  journalRef: string | null;
-  doi: string | null;
-  reportNo: string | null;
-  license: string | null;
-  submitter: string | null;
-  submittedAt: string | null;
-  updatedAt: string | null;
-  announceDay: string | null;
   githubRepo: string | null;
   githubStars: number | null;
   projectPage: string | null;
@@ -59,18 +46,21 @@ type FeaturedColumns = {
   f_discussion?: string | null;
 };
 
-/** Turns a papers row (optionally joined with featured columns) into a Paper. */
-export function rowToPaper(row: PaperRow & FeaturedColumns): Paper {
+/** The columns a merge reads, as stored (STORED_COLUMNS in upsert.ts). */
+export type StoredPaperRow = Pick<
+  PaperRow,
+  'id' | 'version' | 'title' | 'abstract' | 'authors' | 'categories' | 'versions' | 'comments' | 'journal_ref' | 'doi' | 'report_no' | 'license' | 'submitter' | 'submitted_at' | 'updated_at' | 'announce_day'
+>;
+
+/** A paper's merged values from its stored columns (authors and versions are JSON, categories space-separated). */
+export function paperValuesOf(row: StoredPaperRow): PaperValues {
   return {
-    seq: Number(row.seq),
     id: row.id,
     version: row.version,
     title: row.title,
     abstract: row.abstract,
     authors: JSON.parse(row.authors) as PaperAuthor[],
-    authorNames: row.author_names,
     categories: row.categories ? row.categories.split(' ') : [],
-    primaryCategory: row.primary_category,
     versions: JSON.parse(row.versions) as PaperVersion[],
     comments: row.comments,
     journalRef: row.journal_ref,
@@ -81,6 +71,16 @@ export function rowToPaper(row: PaperRow & FeaturedColumns): Paper {
     submittedAt: row.submitted_at,
     updatedAt: row.updated_at,
     announceDay: row.announce_day,
+  };
+}
+
+/** Turns a papers row (optionally joined with featured columns) into a Paper. */
+export function rowToPaper(row: PaperRow & FeaturedColumns): Paper {
+  return {
+    seq: Number(row.seq),
+    ...paperValuesOf(row),
+    authorNames: row.author_names,
+    primaryCategory: row.primary_category,
     githubRepo: row.github_repo,
     githubStars: row.github_stars,
     projectPage: row.project_page,

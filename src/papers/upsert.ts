@@ -14,6 +14,7 @@ import { lockChangeLog, retryTransient, withSqlite, type Store } from '../db/con
 import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
 import { mergePaper, sameValues, type PaperValues } from './merge.js';
+import { paperValuesOf } from './repository.js';
 import type { Calendar } from './calendar.js';
 import { AUTHOR_KEYS_SEPARATOR, authorKey } from './names.js';
 
@@ -52,7 +53,7 @@ function stateValue(value: unknown, stats: UpsertStats): unknown {
 
 // ---------------------------------------------------------------- row encoding
 
-/** The stored columns a merge reads. */
+/** The stored columns a merge reads (repository.ts StoredPaperRow, with the seq). */
 const STORED_COLUMNS = [
   'seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref',
   'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day',
@@ -61,26 +62,6 @@ const SELECT_COLUMNS = STORED_COLUMNS.join(', ');
 
 type StoredRow = Pick<PaperRow, (typeof STORED_COLUMNS)[number]>;
 
-function decode(row: StoredRow): PaperValues {
-  return {
-    id: row.id,
-    version: row.version,
-    title: row.title,
-    abstract: row.abstract,
-    authors: JSON.parse(row.authors) as PaperAuthor[],
-    categories: row.categories ? row.categories.split(' ') : [],
-    versions: JSON.parse(row.versions),
-    comments: row.comments,
-    journalRef: row.journal_ref,
-    doi: row.doi,
-    reportNo: row.report_no,
-    license: row.license,
-    submitter: row.submitter,
-    submittedAt: row.submitted_at,
-    updatedAt: row.updated_at,
-    announceDay: row.announce_day,
-  };
-}
 
 /** Joins author names the way arXiv writes them: "A, B and C". */
 export function joinAuthorNames(authors: PaperAuthor[]): string {
@@ -277,7 +258,7 @@ function upsertSqlite(db: BetterSqlite3.Database, items: IngestItem[], opts: Ups
         stats.inserted++;
       } else {
         seq = row.seq;
-        const before = decode(row);
+        const before = paperValuesOf(row);
         const after = mergePaper(before, item.paper, opts.calendar);
         if (sameValues(before, after)) stats.unchanged++;
         else {
@@ -325,7 +306,7 @@ async function upsertPostgres(trx: Transaction<Database>, items: IngestItem[], o
       .where('id', 'in', ids)
       .forUpdate()
       .execute()) as StoredRow[];
-    for (const r of rows) existing.set(r.id, { seq: Number(r.seq), values: decode(r) });
+    for (const r of rows) existing.set(r.id, { seq: Number(r.seq), values: paperValuesOf(r) });
   }
 
   // Merge item by item, so a batch that names a paper twice stores the merge of both.
