@@ -3,7 +3,7 @@
  * results, with the OpenSearch paging numbers.
  */
 import { parseArxivId } from '../papers/arxiv-id.js';
-import { cleanText, toIso, type NormalizedPaper, type PaperAuthor, type PaperVersion } from '../papers/model.js';
+import { cleanAbstract, cleanText, toIso, type NormalizedPaper, type PaperAuthor, type PaperVersion } from '../papers/model.js';
 import { decodeTex } from './tex.js';
 import { FormatError, type RecordError } from './types.js';
 import {
@@ -82,7 +82,7 @@ function parseEntry(entry: XmlElement): NormalizedPaper | Omit<RecordError, 'rec
   return {
     id: parsed.id,
     title,
-    abstract: cleanText(repairText(childText(entry, ATOM, 'summary') ?? '')),
+    abstract: cleanAbstract(repairText(childText(entry, ATOM, 'summary') ?? '')),
     authors: children(entry, ATOM, 'author').map(parseAuthor).filter((a) => a.name !== ''),
     versions: apiVersions(parsed.version, published, updated),
     categories: categories(entry),

@@ -4,7 +4,7 @@
  * categories, and fields it does not send stay unset.
  */
 import { parseArxivId } from '../papers/arxiv-id.js';
-import { cleanText, toIso, type FeaturedPaper, type NormalizedPaper, type PaperAuthor } from '../papers/model.js';
+import { cleanAbstract, cleanText, toIso, type FeaturedPaper, type NormalizedPaper, type PaperAuthor } from '../papers/model.js';
 import { decodeTex } from './tex.js';
 import { FormatError, type IngestItem, type RecordError } from './types.js';
 
@@ -59,7 +59,7 @@ function readItem(item: unknown): IngestItem | Omit<RecordError, 'record'> {
   const paper: NormalizedPaper = {
     id,
     title,
-    abstract: cleanText(text(p.summary) ?? text(item.summary) ?? ''),
+    abstract: cleanAbstract(text(p.summary) ?? text(item.summary) ?? ''),
     authors,
     versions: [],
     categories: [],

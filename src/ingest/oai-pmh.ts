@@ -3,7 +3,7 @@
  * version with its date and size) and the arXiv format (structured authors, no versions).
  */
 import { parseArxivId } from '../papers/arxiv-id.js';
-import { cleanText, toIso, type NormalizedPaper, type PaperAuthor, type PaperVersion } from '../papers/model.js';
+import { cleanAbstract, cleanText, toIso, type NormalizedPaper, type PaperAuthor, type PaperVersion } from '../papers/model.js';
 import { parseAuthorList } from './authors.js';
 import { arxivDateToIso, splitCategories } from './snapshot.js';
 import { decodeTex } from './tex.js';
@@ -97,7 +97,7 @@ function readRecord(record: XmlElement, n: number, page: OaiPage): void {
   const paper: NormalizedPaper = {
     id: parsed.id,
     title,
-    abstract: cleanText(childText(metadata, ns, 'abstract') ?? ''),
+    abstract: cleanAbstract(childText(metadata, ns, 'abstract') ?? ''),
     authors: format === 'arXivRaw' ? parseAuthorList(childText(metadata, ns, 'authors') ?? '') : structuredAuthors(metadata),
     versions: format === 'arXivRaw' ? rawVersions(metadata) : [],
     categories: splitCategories(childText(metadata, ns, 'categories') ?? ''),

@@ -4,7 +4,7 @@
  */
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { easternParts } from '../papers/calendar.js';
-import { cleanText, toIso, type NormalizedPaper } from '../papers/model.js';
+import { cleanAbstract, cleanText, toIso, type NormalizedPaper } from '../papers/model.js';
 import { parseAuthorList } from './authors.js';
 import { decodeTex } from './tex.js';
 import type { RecordError } from './types.js';
@@ -115,7 +115,7 @@ function readEntry(item: XmlElement, f: Flavour): RssEntry | Omit<RecordError, '
   const paper: NormalizedPaper = {
     id: parsed.id,
     title,
-    abstract: cleanText(preamble ? text.slice(preamble[0].length) : text),
+    abstract: cleanAbstract(preamble ? text.slice(preamble[0].length) : text),
     authors: parseAuthorList(children(item, DC, 'creator').map(textOf).join(', ')),
     // The feed tells the version announced, not when it was submitted.
     versions: version ? [{ version, submittedAt: null }] : [],

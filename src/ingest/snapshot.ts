@@ -4,7 +4,7 @@
  * regex compilation, and the fixed date format is read without Date.parse.
  */
 import { parseArxivId } from '../papers/arxiv-id.js';
-import { cleanText, toIso, type NormalizedPaper, type PaperVersion } from '../papers/model.js';
+import { cleanAbstract, cleanText, toIso, type NormalizedPaper, type PaperVersion } from '../papers/model.js';
 import { authorsFromParsed, parseAuthorList } from './authors.js';
 import { decodeTex } from './tex.js';
 
@@ -59,7 +59,7 @@ export function parseSnapshotRecord(obj: unknown): NormalizedPaper {
   const paper: NormalizedPaper = {
     id: parsed.id,
     title,
-    abstract: typeof r.abstract === 'string' ? cleanText(r.abstract) : '',
+    abstract: typeof r.abstract === 'string' ? cleanAbstract(r.abstract) : '',
     authors:
       Array.isArray(r.authors_parsed) && r.authors_parsed.length > 0
         ? authorsFromParsed(r.authors_parsed)

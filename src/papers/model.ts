@@ -84,6 +84,31 @@ export function cleanText(s: string): string {
   return (s.includes('\0') ? s.replaceAll('\0', '') : s).replace(COLLAPSIBLE, ' ').trim();
 }
 
+/**
+ * An abstract's text: its paragraphs, each cleaned as cleanText does, joined by one line break.
+ * arXiv starts a paragraph on a line that is indented or follows a blank line ("…results are
+ * given.\n  The operations of…": 14 of the snapshot fixture's first 200 abstracts, 62 of the
+ * OAI page's 1,000); its line breaks otherwise only wrap the text. The bulk import's hot path:
+ * four native searches decide whether there is a paragraph break at all (~0.8 µs an abstract).
+ */
+export function cleanAbstract(s: string): string {
+  if (s.indexOf('\n ') < 0 && s.indexOf('\n\n') < 0 && s.indexOf('\n\t') < 0 && s.indexOf('\n\r') < 0) return cleanText(s);
+  let out = '';
+  for (const part of s.split(PARAGRAPH_BREAK)) {
+    const p = cleanText(part);
+    if (p !== '') out = out === '' ? p : `${out}\n${p}`;
+  }
+  return out;
+}
+
+/** An abstract's paragraphs (cleanAbstract joins them with a line break). */
+export function paragraphs(abstract: string): string[] {
+  return abstract.split('\n');
+}
+
+/** A line break followed by indentation or by another line break (a blank line). */
+const PARAGRAPH_BREAK = /\n(?=[ \t\r\n])/;
+
 /** Whitespace other than a lone space: matching only these is ~3x faster than /\s+/ on abstracts (bulk import hot path). */
 const COLLAPSIBLE = /[^\S ]\s*| \s+/g;
 

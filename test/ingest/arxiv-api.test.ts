@@ -179,3 +179,13 @@ test('what is not an API feed', () => {
   const full = api('q_testing_s0_m10.xml');
   assert.equal(code(full.slice(0, full.length / 2)), 'malformed_xml');
 });
+
+test("a structured abstract's paragraphs stay apart (1812.11470: Context, Objective, Results, Conclusion)", () => {
+  const p = parseArxivApiFeed(api('q_testing_s0_m10.xml')).papers.find((x) => x.id === '1812.11470')!;
+  const paras = p.abstract.split('\n');
+  assert.deepEqual(
+    paras.map((t) => t.split(' ')[0]),
+    ['Context.', 'Objective.', 'Results.', 'Conclusion.'],
+  );
+  assert.ok(paras[1]!.startsWith('Objective. In this systematic review, we attempt to provide a broad picture'));
+});

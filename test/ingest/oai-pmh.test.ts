@@ -203,3 +203,14 @@ test('what is not an OAI-PMH page', () => {
   assert.equal(truncated.code, 'malformed_xml');
   assert.match(truncated.message, /at line \d+, column \d+: unclosed tag/);
 });
+
+test('arXivRaw abstracts keep their paragraphs (62 of the 1,000) and lose their wrapping', () => {
+  const { papers } = parseOaiListRecords(readFixture('arxiv/oai-pmh/ListRecords-arXivRaw-page.xml'));
+  assert.equal(papers.filter((p) => p.abstract.includes('\n')).length, 62);
+  const p = papers.find((x) => x.id === '0801.3680')!;
+  assert.deepEqual(
+    p.abstract.split('\n').map((t) => t.slice(0, 40)),
+    ['We show that every construction of one-t', 'Our result extends (with a loss of a con'],
+  );
+  assert.ok(p.abstract.endsWith('between signature schemes and symmetric primitives.'));
+});

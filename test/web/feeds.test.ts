@@ -87,7 +87,7 @@ function nasty(engine: Engine) {
   const nul = engine === 'sqlite' ? '\u0000' : '';
   const raw = {
     title: `Escaping <b>bold</b> & "double" 'single' ]]> ${nul}nul\u0001 ctrl 🧪 done`,
-    abstract: `We test <script>alert(1)</script> & ]]> and "quotes" with emoji 😀 and a${nul}\u000b control.`,
+    abstract: `We test <script>alert(1)</script> & ]]> and "quotes" with emoji 😀 and a${nul}\u000b control.\nA second paragraph <i>too</i>.`,
   };
   const item: IngestItem = {
     paper: {
@@ -103,7 +103,7 @@ function nasty(engine: Engine) {
   return {
     item,
     title: `Escaping <b>bold</b> & "double" 'single' ]]> nul ctrl 🧪 done`,
-    abstract: `We test <script>alert(1)</script> & ]]> and "quotes" with emoji 😀 and a control.`,
+    abstract: `We test <script>alert(1)</script> & ]]> and "quotes" with emoji 😀 and a control.\nA second paragraph <i>too</i>.`,
   };
 }
 
@@ -420,7 +420,10 @@ for (const engine of ENGINES) {
         assert.equal(f.parsed.items[0]!.title, bad.title);
         const html = one(entry, format === 'rss' ? 'description' : 'content').text;
         // Readers render this as HTML: the abstract's markup must arrive as escaped text in it.
-        assert.equal(html.includes(`<p>${escapeText(bad.abstract)}</p>`), true);
+        // one <p> a paragraph
+        const paras = bad.abstract.split('\n');
+        assert.equal(paras.length, 2);
+        assert.equal(html.includes(paras.map((t) => `<p>${escapeText(t)}</p>`).join('')), true);
         assert.equal(html.includes('<script'), false);
         assert.equal(one(entry, format === 'rss' ? 'description' : 'content').children.length, 0, 'no child elements');
         if (format === 'rss') {

@@ -159,6 +159,21 @@ for (const engine of ENGINES) {
       assert.ok(!html.includes(KATEX_CSS), 'no math, no KaTeX stylesheet');
     });
 
+    test("1812.11470: a structured abstract's four paragraphs, each its own <p>; the API's summary keeps them as line breaks", { skip }, async () => {
+      const html = await page('/papers/1812.11470');
+      const section = between(html, '<section aria-labelledby="abstract-heading">', '</section>');
+      const paras = [...section.matchAll(/<p class="abstract">([^<]*)<\/p>/g)].map((m) => m[1]!);
+      assert.deepEqual(
+        paras.map((t) => t.slice(0, t.indexOf('.') + 1)),
+        ['Context.', 'Objective.', 'Results.', 'Conclusion.'],
+      );
+      assert.ok(paras[3]!.endsWith('current automated testing techniques are not efficient enough.'));
+      assert.ok(paras.every((t) => !t.includes('\n') && !/\s\s/.test(t)));
+      const api = (await (await app.request('/api/papers/1812.11470')).json()) as { summary: string };
+      assert.deepEqual(api.summary.split('\n').length, 4);
+      assert.ok(api.summary.startsWith('Context. Multiple automated techniques'));
+    });
+
     test('0704.0001: Highwire, OpenGraph and Twitter tags, canonical link', { skip }, async () => {
       const html = await page('/papers/0704.0001');
       assert.deepEqual(metas(html, 'citation_title'), ['Calculation of prompt diphoton production cross sections at Tevatron and LHC energies']);

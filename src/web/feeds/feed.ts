@@ -5,6 +5,7 @@
  * newest entry's, so the same data always gives the same bytes (and the same ETag).
  */
 import type { Paper } from '../../papers/repository.js';
+import { paragraphs } from '../../papers/model.js';
 import { absUrl, paperPath, pdfUrl } from '../format.js';
 import { el, fragment } from './xml.js';
 
@@ -64,7 +65,7 @@ export function entryOf(baseUrl: string, p: Paper, time: EntryTime, crossList = 
     pdfUrl: pdf,
     html: fragment(
       crossList && el('p', null, el('em', null, `(cross-list${p.primaryCategory ? ` from ${p.primaryCategory}` : ''})`)),
-      el('p', null, p.abstract),
+      ...paragraphs(p.abstract).map((text) => el('p', null, text)),
       el('p', null, el('a', { href: abs }, `arXiv:${p.id}`), ' · ', el('a', { href: pdf }, 'PDF')),
     ),
   };

@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv, Ctx, Deps } from '../context.js';
 import { getPaper, type Paper } from '../../papers/repository.js';
+import { paragraphs } from '../../papers/model.js';
 import { parseArxivId, ID_EXAMPLES } from '../../papers/arxiv-id.js';
 import { addPaper, arxivClientFor } from '../../ingest/jobs.js';
 import { NetworkUnavailableError } from '../../ingest/http.js';
@@ -196,9 +197,11 @@ function renderPaper(c: Ctx, deps: Deps, p: Paper, similar: Paper[]) {
       <Links paper={p} />
       <section aria-labelledby="abstract-heading">
         <h2 id="abstract-heading">Abstract</h2>
-        <p class="abstract">
-          <TexText text={p.abstract} />
-        </p>
+        {paragraphs(p.abstract).map((text) => (
+          <p class="abstract">
+            <TexText text={text} />
+          </p>
+        ))}
       </section>
       <AiSummary paper={p} />
       <Details paper={p} />
