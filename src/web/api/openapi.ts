@@ -65,7 +65,7 @@ const schemas: Json = {
       authors: { type: 'array', items: ref('schemas', 'Author') },
       publishedAt: nullable('string', { ...TIME, description: 'when arXiv received the first version' }),
       title: { type: 'string' },
-      summary: { type: 'string', description: 'the abstract' },
+      summary: { type: 'string', description: 'the abstract, whitespace collapsed; its paragraphs separated by one line break (\\n)' },
       upvotes: { type: 'integer', minimum: 0 },
       discussionId: nullable('string', { description: 'Hugging Face discussion id, when imported from HF' }),
       githubRepo: nullable('string', { format: 'uri' }),
