@@ -82,7 +82,7 @@ function parseEntry(entry: XmlElement): NormalizedPaper | Omit<RecordError, 'rec
   return {
     id: parsed.id,
     title,
-    abstract: cleanAbstract(repairText(childText(entry, ATOM, 'summary') ?? '')),
+    abstract: cleanAbstract(decodeTex(repairText(childText(entry, ATOM, 'summary') ?? ''))),
     authors: children(entry, ATOM, 'author').map(parseAuthor).filter((a) => a.name !== ''),
     versions: apiVersions(parsed.version, published, updated),
     categories: categories(entry),

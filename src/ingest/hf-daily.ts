@@ -59,7 +59,7 @@ function readItem(item: unknown): IngestItem | Omit<RecordError, 'record'> {
   const paper: NormalizedPaper = {
     id,
     title,
-    abstract: cleanAbstract(text(p.summary) ?? text(item.summary) ?? ''),
+    abstract: cleanAbstract(decodeTex(text(p.summary) ?? text(item.summary) ?? '')),
     authors,
     versions: [],
     categories: [],

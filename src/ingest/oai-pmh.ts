@@ -97,7 +97,7 @@ function readRecord(record: XmlElement, n: number, page: OaiPage): void {
   const paper: NormalizedPaper = {
     id: parsed.id,
     title,
-    abstract: cleanAbstract(childText(metadata, ns, 'abstract') ?? ''),
+    abstract: cleanAbstract(decodeTex(childText(metadata, ns, 'abstract') ?? '')),
     authors: format === 'arXivRaw' ? parseAuthorList(childText(metadata, ns, 'authors') ?? '') : structuredAuthors(metadata),
     versions: format === 'arXivRaw' ? rawVersions(metadata) : [],
     categories: splitCategories(childText(metadata, ns, 'categories') ?? ''),

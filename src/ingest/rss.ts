@@ -115,7 +115,7 @@ function readEntry(item: XmlElement, f: Flavour): RssEntry | Omit<RecordError, '
   const paper: NormalizedPaper = {
     id: parsed.id,
     title,
-    abstract: cleanAbstract(preamble ? text.slice(preamble[0].length) : text),
+    abstract: cleanAbstract(decodeTex(preamble ? text.slice(preamble[0].length) : text)),
     authors: parseAuthorList(children(item, DC, 'creator').map(textOf).join(', ')),
     // The feed tells the version announced, not when it was submitted.
     versions: version ? [{ version, submittedAt: null }] : [],

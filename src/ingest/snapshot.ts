@@ -59,7 +59,7 @@ export function parseSnapshotRecord(obj: unknown): NormalizedPaper {
   const paper: NormalizedPaper = {
     id: parsed.id,
     title,
-    abstract: typeof r.abstract === 'string' ? cleanAbstract(r.abstract) : '',
+    abstract: typeof r.abstract === 'string' ? cleanAbstract(decodeTex(r.abstract)) : '',
     authors:
       Array.isArray(r.authors_parsed) && r.authors_parsed.length > 0
         ? authorsFromParsed(r.authors_parsed)

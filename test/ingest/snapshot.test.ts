@@ -24,13 +24,16 @@ test('all 200 lines parse, in order', () => {
   // arXiv's paragraph breaks (an indented line) are kept as one line break; wrapping is not
   assert.equal(papers.filter((p) => p.abstract.includes('\n')).length, 14);
   assert.ok(papers.every((p) => p.abstract.split('\n').every((para) => para !== '' && para === para.trim() && !/\s\s/.test(para))));
+  // TeX accents outside math are decoded, as in titles: "Schr\\"{o}dinger" is found as Schrödinger
+  assert.equal(papers.filter((p) => /Schrödinger|Gröbner|Néel|Kollár|Révész/.test(p.abstract)).length, 5);
+  assert.ok(papers.every((p) => !/\\['"`^~]\{?[A-Za-z]/.test(p.abstract.replace(/\$[^$]*\$/g, ''))), 'no accent macro left outside math');
 });
 
-test('an abstract keeps its paragraphs and loses its wrapping (0704.0010)', () => {
+test('an abstract keeps its paragraphs, loses its wrapping and has its TeX accents decoded outside math (0704.0010)', () => {
   const p = parseSnapshotLine(lines()[9]!);
   assert.equal(p.id, '0704.0010');
   assert.deepEqual(p.abstract.split('\n'), [
-    "Partial cubes are isometric subgraphs of hypercubes. Structures on a graph defined by means of semicubes, and Djokovi\\'{c}'s and Winkler's relations play an important role in the theory of partial cubes. These structures are employed in the paper to characterize bipartite graphs and partial cubes of arbitrary dimension. New characterizations are established and new proofs of some known results are given.",
+    "Partial cubes are isometric subgraphs of hypercubes. Structures on a graph defined by means of semicubes, and Djoković's and Winkler's relations play an important role in the theory of partial cubes. These structures are employed in the paper to characterize bipartite graphs and partial cubes of arbitrary dimension. New characterizations are established and new proofs of some known results are given.",
     'The operations of Cartesian product and pasting, and expansion and contraction processes are utilized in the paper to construct new partial cubes from old ones. In particular, the isometric and lattice dimensions of finite partial cubes obtained by means of these operations are calculated.',
   ]);
 });

@@ -174,6 +174,15 @@ for (const engine of ENGINES) {
       assert.ok(api.summary.startsWith('Context. Multiple automated techniques'));
     });
 
+    test('0704.0010: TeX accents in an abstract are shown decoded and found by search (Djokovi\\\'{c} → Djoković)', { skip }, async () => {
+      const html = await page('/papers/0704.0010');
+      const section = between(html, '<section aria-labelledby="abstract-heading">', '</section>');
+      assert.ok(section.includes('Djoković&#39;s and Winkler&#39;s relations') || section.includes("Djoković's and Winkler's relations"), section.slice(0, 400));
+      assert.equal(count(section, /<p class="abstract">/g), 2);
+      const results = await page('/search?q=djokovic');
+      assert.ok(results.includes('href="/papers/0704.0010"'), 'found by the folded name');
+    });
+
     test('0704.0001: Highwire, OpenGraph and Twitter tags, canonical link', { skip }, async () => {
       const html = await page('/papers/0704.0001');
       assert.deepEqual(metas(html, 'citation_title'), ['Calculation of prompt diphoton production cross sections at Tevatron and LHC energies']);
