@@ -46,11 +46,13 @@ type FeaturedColumns = {
   f_discussion?: string | null;
 };
 
-/** The columns a merge reads, as stored (STORED_COLUMNS in upsert.ts). */
-export type StoredPaperRow = Pick<
-  PaperRow,
-  'id' | 'version' | 'title' | 'abstract' | 'authors' | 'categories' | 'versions' | 'comments' | 'journal_ref' | 'doi' | 'report_no' | 'license' | 'submitter' | 'submitted_at' | 'updated_at' | 'announce_day'
->;
+/** The stored columns of a paper's merged values (what paperValuesOf reads). */
+export const PAPER_VALUE_COLUMNS = [
+  'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref',
+  'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day',
+] as const;
+
+export type StoredPaperRow = Pick<PaperRow, (typeof PAPER_VALUE_COLUMNS)[number]>;
 
 /** A paper's merged values from its stored columns (authors and versions are JSON, categories space-separated). */
 export function paperValuesOf(row: StoredPaperRow): PaperValues {

@@ -14,7 +14,7 @@ import { lockChangeLog, retryTransient, withSqlite, type Store } from '../db/con
 import type { IngestItem } from '../ingest/types.js';
 import type { FeaturedPaper, PaperAuthor } from './model.js';
 import { mergePaper, sameValues, type PaperValues } from './merge.js';
-import { paperValuesOf } from './repository.js';
+import { PAPER_VALUE_COLUMNS, paperValuesOf, type StoredPaperRow } from './repository.js';
 import type { Calendar } from './calendar.js';
 import { AUTHOR_KEYS_SEPARATOR, authorKey } from './names.js';
 
@@ -53,15 +53,11 @@ function stateValue(value: unknown, stats: UpsertStats): unknown {
 
 // ---------------------------------------------------------------- row encoding
 
-/** The stored columns a merge reads (repository.ts StoredPaperRow, with the seq). */
-const STORED_COLUMNS = [
-  'seq', 'id', 'version', 'title', 'abstract', 'authors', 'categories', 'versions', 'comments', 'journal_ref',
-  'doi', 'report_no', 'license', 'submitter', 'submitted_at', 'updated_at', 'announce_day',
-] as const;
+/** The stored columns a merge reads: the paper's values and its seq. */
+const STORED_COLUMNS = ['seq', ...PAPER_VALUE_COLUMNS] as const;
 const SELECT_COLUMNS = STORED_COLUMNS.join(', ');
 
-type StoredRow = Pick<PaperRow, (typeof STORED_COLUMNS)[number]>;
-
+type StoredRow = StoredPaperRow & Pick<PaperRow, 'seq'>;
 
 /** Joins author names the way arXiv writes them: "A, B and C". */
 export function joinAuthorNames(authors: PaperAuthor[]): string {

@@ -560,9 +560,8 @@ export class LexicalIndex {
         return r;
       });
       // a write-only index writes the output straight to its file (it would be released at the
-      // next commit anyway): memory holds the merge's buffers, not the merged segment. An output
-      // with nothing in it is dropped below, so it gets no file.
-      const toFile = this.opts.writeOnly ? (docs: Int32Array, tombs: Int32Array) => (docs.length > 0 || tombs.length > 0 ? this.fileTarget(id, docs, tombs) : null) : null;
+      // next commit anyway): memory holds the merge's buffers, not the merged segment
+      const toFile = this.opts.writeOnly ? (docs: Int32Array, tombs: Int32Array) => this.fileTarget(id, docs, tombs) : null;
       seg = mergeSegments(id, sources, this.owner, this.lens, this.getImpacts(), toFile);
     } catch (err) {
       failure = err;
@@ -599,7 +598,9 @@ export class LexicalIndex {
    * are replayed in id order (a doc added again belongs to a later segment, whose values win) and
    * upvotes set since are in the commit's upvotes file, applied after the replay.
    */
-  private fileTarget(id: number, docs: Int32Array, tombs: Int32Array): SegmentFileTarget {
+  private fileTarget(id: number, docs: Int32Array, tombs: Int32Array): SegmentFileTarget | null {
+    // an output with nothing in it is dropped after the merge, so it gets no file
+    if (docs.length === 0 && tombs.length === 0) return null;
     return { path: join(this.dir, segmentFileName(id)), meta: segmentFileMeta(docs, tombs, 0, this.days, this.ups, this.lens) };
   }
 
